@@ -1,0 +1,142 @@
+"""Train the tokenizer and the model for a fixed number of steps and seed.
+
+Usage: python3 train.py --corpus kjv --steps 1500 --out work/kjv
+Writes tokenizer.json, model.pt, metrics.json under --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import bpe
+import corpus
+from gpt import GPT, GPTConfig
+
+
+def encode_docs(enc: bpe.Encoder, docs: list[str]) -> np.ndarray:
+    ids: list[int] = []
+    for d in docs:
+        ids.extend(enc.encode(d))
+        ids.append(enc.eot_id)
+    return np.asarray(ids, dtype=np.int64)
+
+
+@torch.no_grad()
+def evaluate(model: GPT, data: np.ndarray, ctx: int, batch: int) -> float:
+    """Mean next-token loss over the whole held-out stream, in fixed windows."""
+    model.eval()
+    n = (len(data) - 1) // ctx
+    losses, counts = [], []
+    for s in range(0, n, batch):
+        rows = range(s, min(n, s + batch))
+        x = torch.from_numpy(np.stack([data[r * ctx:(r + 1) * ctx] for r in rows]))
+        y = torch.from_numpy(np.stack([data[r * ctx + 1:(r + 1) * ctx + 1] for r in rows]))
+        logits = model.train_logits(x)
+        losses.append(F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), reduction="sum").item())
+        counts.append(y.numel())
+    model.train()
+    return sum(losses) / sum(counts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", default="kjv", choices=sorted(corpus.CORPORA))
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--vocab", type=int, default=2048)
+    ap.add_argument("--n-layer", type=int, default=4)
+    ap.add_argument("--n-embd", type=int, default=192)
+    ap.add_argument("--n-head", type=int, default=4)
+    ap.add_argument("--ctx", type=int, default=256)
+    ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    t0 = time.time()
+    docs = corpus.load(args.corpus)
+    train_docs, val_docs = corpus.split(docs)
+    vocab, merges = bpe.train(train_docs, args.vocab)
+    (out / "tokenizer.json").write_text(json.dumps(bpe.tokenizer_json(vocab, merges), ensure_ascii=False), encoding="utf-8")
+    enc = bpe.Encoder(vocab, merges)
+    train_ids = encode_docs(enc, train_docs)
+    val_ids = encode_docs(enc, val_docs)
+    tok_time = time.time() - t0
+    print(f"corpus {args.corpus}: {len(docs)} docs, {len(train_ids)} train / {len(val_ids)} val tokens; "
+          f"tokenizer {len(vocab)} ids in {tok_time:.0f}s", flush=True)
+
+    cfg = GPTConfig(vocab_size=len(vocab), n_positions=args.ctx, n_embd=args.n_embd,
+                    n_layer=args.n_layer, n_head=args.n_head)
+    model = GPT(cfg)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.95))
+
+    def lr_at(step: int) -> float:
+        if step < args.warmup:
+            return args.lr * (step + 1) / args.warmup
+        p = (step - args.warmup) / max(1, args.steps - args.warmup)
+        return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * p)))
+
+    history = []
+    t_train = time.time()
+    for step in range(args.steps):
+        starts = rng.integers(0, len(train_ids) - args.ctx - 1, size=args.batch)
+        x = torch.from_numpy(np.stack([train_ids[s:s + args.ctx] for s in starts]))
+        y = torch.from_numpy(np.stack([train_ids[s + 1:s + args.ctx + 1] for s in starts]))
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step)
+        logits = model.train_logits(x)
+        loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        last = step == args.steps - 1
+        if (step + 1) % args.eval_every == 0 or last:
+            val = evaluate(model, val_ids, args.ctx, 32)
+            elapsed = time.time() - t_train
+            tps = (step + 1) * args.batch * args.ctx / elapsed
+            history.append({"step": step + 1, "train_loss": round(loss.item(), 4), "val_loss": round(val, 4),
+                            "seconds": round(elapsed, 1)})
+            print(f"step {step + 1}/{args.steps} train {loss.item():.3f} val {val:.3f} "
+                  f"ppl {math.exp(val):.1f} | {elapsed / 60:.1f} min, {tps:.0f} tok/s", flush=True)
+
+    train_seconds = time.time() - t_train
+    torch.save({"config": cfg.to_dict(), "state_dict": model.state_dict()}, out / "model.pt")
+    metrics = {
+        "corpus": args.corpus,
+        "corpus_description": corpus.CORPORA[args.corpus]["description"],
+        "corpus_licence": corpus.CORPORA[args.corpus]["licence"],
+        "documents": len(docs), "train_tokens": int(len(train_ids)), "val_tokens": int(len(val_ids)),
+        "config": cfg.to_dict(), "parameters": model.num_params(),
+        "steps": args.steps, "batch": args.batch, "ctx": args.ctx, "lr": args.lr, "seed": args.seed,
+        "tokens_seen": args.steps * args.batch * args.ctx,
+        "train_seconds": round(train_seconds, 1), "tokenizer_seconds": round(tok_time, 1),
+        "val_loss": history[-1]["val_loss"], "val_perplexity": round(math.exp(history[-1]["val_loss"]), 2),
+        "history": history, "torch": torch.__version__,
+    }
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    print(json.dumps({k: metrics[k] for k in ("parameters", "val_loss", "val_perplexity", "train_seconds")}))
+
+
+if __name__ == "__main__":
+    main()
