@@ -1,0 +1,57 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import starlightLlmsTxt from 'starlight-llms-txt';
+import { fileURLToPath } from 'node:url';
+
+// Deploy targets differ only in where the site lives: `SITE` is the origin (plus path for
+// GitHub Pages user sites), `BASE_PATH` the sub-path of a project site, e.g. `/token-by-token`.
+// Canonical URLs, the Markdown twins, llms.txt and the open-in-AI prompts are all built from them,
+// so set both to the real public address when deploying.
+const site = process.env.SITE || 'https://token-by-token.example.com';
+const base = process.env.BASE_PATH || '/';
+
+export default defineConfig({
+	site,
+	base,
+	vite: {
+		resolve: {
+			alias: {
+				// The plugin's HTML → Markdown converter, reused for the per-lesson Markdown twins
+				// (src/pages/[...slug].md.ts). It is an internal file, so starlight-llms-txt is pinned.
+				'starlight-llms-txt:entry-to-markdown': fileURLToPath(
+					new URL('./entryToSimpleMarkdown.ts', import.meta.resolve('starlight-llms-txt'))
+				),
+			},
+		},
+	},
+	// Lesson URLs end in `/`; the Markdown twin of `/lessons/x/` is `/lessons/x.md`.
+	trailingSlash: 'always',
+	integrations: [
+		starlight({
+			title: 'Token by Token',
+			description:
+				'An interactive course on how LLM serving works, one token at a time, with a real language model running in your browser.',
+			customCss: ['./src/styles/custom.css'],
+			components: {
+				PageTitle: './src/components/LessonPageTitle.astro',
+				MarkdownContent: './src/components/LessonMarkdownContent.astro',
+			},
+			sidebar: [
+				{ label: 'Start here', link: '/' },
+				{ label: 'Lessons', items: [{ autogenerate: { directory: 'lessons' } }] },
+			],
+			tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
+			plugins: [
+				starlightLlmsTxt({
+					projectName: 'Token by Token',
+					details:
+						'Each lesson is also served as Markdown at its URL without the trailing slash plus `.md`, for example `lessons/the-autoregressive-loop.md`.',
+					// The share and copy controls are page chrome, not lesson content.
+					customSelectors: { all: ['[data-llm-omit]', '.sl-anchor-link'] },
+					promote: ['index', 'lessons/**'],
+				}),
+			],
+		}),
+	],
+});
