@@ -127,11 +127,14 @@ def main() -> None:
         "corpus_description": corpus.CORPORA[args.corpus]["description"],
         "corpus_licence": corpus.CORPORA[args.corpus]["licence"],
         "documents": len(docs), "train_tokens": int(len(train_ids)), "val_tokens": int(len(val_ids)),
+        # Bits per character compare runs whose tokenizers differ.
+        "val_chars": sum(len(d) + 1 for d in val_docs),
         "config": cfg.to_dict(), "parameters": model.num_params(),
         "steps": args.steps, "batch": args.batch, "ctx": args.ctx, "lr": args.lr, "seed": args.seed,
         "tokens_seen": args.steps * args.batch * args.ctx,
         "train_seconds": round(train_seconds, 1), "tokenizer_seconds": round(tok_time, 1),
         "val_loss": history[-1]["val_loss"], "val_perplexity": round(math.exp(history[-1]["val_loss"]), 2),
+        "val_bits_per_char": round(history[-1]["val_loss"] * len(val_ids) / sum(len(d) + 1 for d in val_docs) / math.log(2), 4),
         "history": history, "torch": torch.__version__,
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Rebuilds public/models/kjv-gpt-2m from nothing: corpus, tokenizer, training,
+# ONNX export, int8 quantization, model card, then the model tests.
+#   npm run model:build                 the shipped model (about 40 minutes on 2 cores)
+#   npm run model:build -- --compare    also the short corpus comparison runs
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+work="$here/work"
+model="$root/public/models/kjv-gpt-2m"
+reference="$root/tests/model/fixtures/kjv-gpt-2m.reference.json"
+# Debian's torch and onnx import only from the system interpreter, not pyenv's.
+py=/usr/bin/python3
+
+steps=1200
+compare=0
+for arg in "$@"; do
+  case "$arg" in
+    --compare) compare=1 ;;
+    --steps=*) steps="${arg#--steps=}" ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+packages=(python3-torch python3-onnx python3-numpy python3-regex libopenblas0-pthread bible-kjv fortunes fortunes-min)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "== installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    echo "missing Debian packages: ${missing[*]}" >&2
+    echo "install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+mkdir -p "$work"
+cd "$here"
+
+if ((compare)); then
+  for corpus in kjv fortunes; do
+    echo "== comparison run: $corpus"
+    $py train.py --corpus "$corpus" --steps 300 --eval-every 100 --out "$work/compare-$corpus"
+  done
+fi
+
+echo "== training kjv, $steps steps"
+$py train.py --corpus kjv --steps "$steps" --out "$work/kjv"
+
+echo "== exporting"
+rm -rf "$model"
+$py export.py --run "$work/kjv" --out "$model" --reference "$reference"
+$py quantize.py "$model/onnx/model.onnx" "$model/onnx/model_quantized.onnx"
+
+echo "== model card"
+mkdir -p "$here/metrics"
+cp "$work/kjv/metrics.json" "$here/metrics/kjv-gpt-2m.json"
+for c in kjv fortunes; do
+  if [[ -f "$work/compare-$c/metrics.json" ]]; then cp "$work/compare-$c/metrics.json" "$here/metrics/compare-$c.json"; fi
+done
+compare_args=()
+if [[ -f "$here/metrics/compare-kjv.json" ]]; then
+  compare_args=(--compare "$here/metrics/compare-kjv.json" "$here/metrics/compare-fortunes.json")
+fi
+$py card.py --run "$work/kjv" --model "$model" "${compare_args[@]}"
+
+echo "== verifying"
+cd "$root"
+npx vitest run tests/model
