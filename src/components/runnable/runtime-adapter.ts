@@ -1,0 +1,97 @@
+/**
+ * The only door to the runtime. `src/runtime` (onnxruntime, tokenizer, worker) is imported
+ * dynamically on first use, so nothing of it ships with the page or downloads before Run.
+ * One model load is shared by every block on the page; a failed load is forgotten so Retry
+ * starts over.
+ */
+import type { BackendChoice, DoneEvent, GenerateSettings, LoadProgress, StepEvent } from '../../runtime/events';
+
+export interface ModelInfo {
+	modelId: string;
+	dtype: string;
+	backend: BackendChoice;
+	contextSize: number;
+	vocabSize: number;
+	eosId: number;
+}
+
+export interface RunHandle extends AsyncIterable<StepEvent> {
+	readonly id: string;
+	pause(): void;
+	resume(): void;
+	step(): void;
+	stop(): void;
+	readonly done: Promise<DoneEvent>;
+}
+
+interface RuntimeClient {
+	load(opts?: { model?: string; backend?: 'auto' | 'webgpu' | 'wasm'; dtype?: 'fp32' | 'q8' }, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo>;
+	generate(prompt: string, settings: GenerateSettings, opts?: { startPaused?: boolean }): RunHandle;
+}
+
+export interface RuntimeFailure {
+	kind: 'load' | 'network' | 'corrupt-model' | 'no-backend' | 'bad-settings' | 'cancelled' | 'internal' | 'script';
+	message: string;
+}
+
+let client: Promise<RuntimeClient> | undefined;
+let model: Promise<ModelInfo> | undefined;
+const listeners = new Set<(p: LoadProgress) => void>();
+
+/** Fetches the runtime's code (not the model). Safe to call early, e.g. on hover of Run. */
+export function prefetchRuntime(): Promise<RuntimeClient> {
+	client ??= import('../../runtime/index').then((m) => m.getRuntime() as unknown as RuntimeClient);
+	client.catch(() => {
+		client = undefined;
+	});
+	return client;
+}
+
+/** Loads the model once for the page; every caller's `onProgress` sees the download. */
+export async function ensureModel(onProgress: (p: LoadProgress) => void): Promise<{ client: RuntimeClient; info: ModelInfo }> {
+	listeners.add(onProgress);
+	try {
+		const runtime = await prefetchRuntime();
+		model ??= runtime.load({}, (p) => listeners.forEach((l) => l(p)));
+		const current = model;
+		try {
+			return { client: runtime, info: await current };
+		} catch (error) {
+			if (model === current) model = undefined;
+			throw error;
+		}
+	} finally {
+		listeners.delete(onProgress);
+	}
+}
+
+/** A reader-facing description of anything the runtime threw. */
+export function toFailure(error: unknown): RuntimeFailure {
+	const kind = (error as { kind?: unknown } | null)?.kind;
+	const message = error instanceof Error ? error.message : String(error);
+	if (typeof kind === 'string') return { kind: kind as RuntimeFailure['kind'], message };
+	// A chunk that failed to download (offline, deploy in progress) surfaces as a TypeError from import().
+	if (error instanceof TypeError && /import|module|fetch/i.test(message)) return { kind: 'script', message };
+	return { kind: 'internal', message };
+}
+
+export function failureMessage(f: RuntimeFailure): string {
+	switch (f.kind) {
+		case 'network':
+			return `The model could not be downloaded (${f.message}). Check your connection and retry.`;
+		case 'load':
+			return `The model failed to load: ${f.message}`;
+		case 'corrupt-model':
+			return `The model files are damaged or incomplete (${f.message}). Retry to download them again.`;
+		case 'no-backend':
+			return `This browser can run neither WebGPU nor WebAssembly for the model: ${f.message}`;
+		case 'bad-settings':
+			return `Those settings don't work: ${f.message}`;
+		case 'cancelled':
+			return `The run was cancelled: ${f.message}`;
+		case 'script':
+			return `The runtime's code could not be downloaded (${f.message}). Retry, or reload the page.`;
+		default:
+			return `Something went wrong inside the runtime: ${f.message}`;
+	}
+}
