@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import starlightLlmsTxt from 'starlight-llms-txt';
 import { fileURLToPath } from 'node:url';
+import ortAssets from './src/runtime/astro-integration.mjs';
 
 // Deploy targets differ only in where the site lives: `SITE` is the origin (plus path for
 // GitHub Pages user sites), `BASE_PATH` the sub-path of a project site, e.g. `/token-by-token`.
@@ -28,6 +29,8 @@ export default defineConfig({
 	// Lesson URLs end in `/`; the Markdown twin of `/lessons/x/` is `/lessons/x.md`.
 	trailingSlash: 'always',
 	integrations: [
+		// Serves onnxruntime-web's .wasm/.mjs under <base>ort/ and makes workers ES modules (src/runtime).
+		ortAssets(),
 		starlight({
 			title: 'Token by Token',
 			description:

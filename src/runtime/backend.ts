@@ -1,0 +1,96 @@
+/**
+ * Which execution provider runs the model, and which onnxruntime-web build to
+ * load for it. Kept apart from the loader so the rule is stated once:
+ *
+ *   WebGPU when requestAdapter() gives a real (hardware) adapter, WASM otherwise.
+ *
+ * A fallback adapter (SwiftShader, `isFallbackAdapter`) computes correctly but
+ * is 40–200× slower than WASM, so `auto` treats it as no WebGPU; forcing
+ * `webgpu` still uses it (that is how the tests reach the WebGPU path headless).
+ */
+
+import type { BackendName, BackendPreference } from './events';
+
+/** The parts of the WebGPU API we touch; no @webgpu/types dependency. */
+export interface GpuAdapterLike {
+  readonly info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string };
+  /** Older Chromium exposed the flag on the adapter itself. */
+  readonly isFallbackAdapter?: boolean;
+  requestDevice(): Promise<unknown>;
+  readonly limits: object;
+  readonly features: object;
+}
+interface GpuLike {
+  requestAdapter(options?: { forceFallbackAdapter?: boolean; powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+
+export interface BackendDecision {
+  backend: BackendName;
+  reason: string;
+  /** The adapter to hand to ORT, so it uses the same one we judged. */
+  adapter?: GpuAdapterLike;
+}
+
+function describeAdapter(a: GpuAdapterLike): string {
+  const i = a.info;
+  const name = [i?.vendor, i?.architecture, i?.description].filter(Boolean).join(' ');
+  return name || 'unnamed adapter';
+}
+
+export function isFallbackAdapter(a: GpuAdapterLike): boolean {
+  return Boolean(a.info?.isFallbackAdapter ?? a.isFallbackAdapter);
+}
+
+export async function chooseBackend(
+  preference: BackendPreference,
+  gpu: GpuLike | undefined = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu,
+): Promise<BackendDecision> {
+  if (preference === 'wasm') return { backend: 'wasm', reason: 'WASM forced by the backend setting' };
+
+  if (!gpu) {
+    return {
+      backend: 'wasm',
+      reason: preference === 'webgpu' ? 'WebGPU forced, but this browser has no WebGPU; using WASM' : 'no WebGPU in this browser',
+    };
+  }
+  let adapter: GpuAdapterLike | null = null;
+  let failure = '';
+  try {
+    adapter = await gpu.requestAdapter();
+    // Some browsers only hand out the software adapter when asked for it.
+    if (!adapter && preference === 'webgpu') adapter = await gpu.requestAdapter({ forceFallbackAdapter: true });
+  } catch (err) {
+    failure = err instanceof Error ? err.message : String(err);
+  }
+  if (!adapter) {
+    const why = failure ? `requestAdapter failed: ${failure}` : 'no WebGPU adapter';
+    return { backend: 'wasm', reason: preference === 'webgpu' ? `WebGPU forced, but ${why}; using WASM` : why };
+  }
+  if (isFallbackAdapter(adapter)) {
+    if (preference === 'webgpu') {
+      return { backend: 'webgpu', reason: `WebGPU forced on a fallback adapter (${describeAdapter(adapter)}); expect it to be slow`, adapter };
+    }
+    return { backend: 'wasm', reason: `only a fallback WebGPU adapter (${describeAdapter(adapter)}), which is slower than WASM` };
+  }
+  return {
+    backend: 'webgpu',
+    reason: `${preference === 'webgpu' ? 'WebGPU forced' : 'WebGPU adapter found'} (${describeAdapter(adapter)})`,
+    adapter,
+  };
+}
+
+/**
+ * Threads need SharedArrayBuffer, which browsers only give cross-origin
+ * isolated pages (COOP + COEP headers). Without it ORT must run single-threaded.
+ */
+export function threadCount(): number {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  if (!g.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(4, g.navigator?.hardwareConcurrency ?? 1));
+}
+
+/** The onnxruntime-web runtime files each build needs (served by our Astro integration under `ort/`). */
+export const ORT_FILES: Record<BackendName, { mjs: string; wasm: string }> = {
+  wasm: { mjs: 'ort-wasm-simd-threaded.mjs', wasm: 'ort-wasm-simd-threaded.wasm' },
+  webgpu: { mjs: 'ort-wasm-simd-threaded.asyncify.mjs', wasm: 'ort-wasm-simd-threaded.asyncify.wasm' },
+};

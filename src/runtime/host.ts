@@ -1,0 +1,136 @@
+/**
+ * The worker side of the runtime, independent of `self` so Node tests can
+ * drive it directly. It owns one loaded model, shared by every run, and
+ * drives each run's generator one event at a time, honouring pause/step/stop.
+ *
+ * Runs interleave rather than queue: each has its own ids and KV cache, and
+ * the model serialises the forward passes, so a paused run never blocks
+ * another widget and no run can see another's state.
+ */
+
+import { RuntimeError, describe, serializeError } from './errors';
+import { generate, type RunControl } from './generate';
+import { loadModel, type LoadDeps, type LoadRequest, type LoadedModel } from './loader';
+import type { FromWorker, ToWorker } from './protocol';
+
+interface RunState {
+  control: RunControl;
+  paused: boolean;
+  /** Events released by step() while paused. */
+  credits: number;
+  wake: (() => void) | null;
+}
+
+export interface HostDeps extends Omit<LoadDeps, 'onProgress'> {}
+
+export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
+  let current: { key: string; promise: Promise<LoadedModel> } | null = null;
+  const runs = new Map<string, RunState>();
+  /** Load requests waiting on each model key, so every caller sees its progress. */
+  const listeners = new Map<string, Set<number>>();
+
+  function load(reqId: number, request: LoadRequest): void {
+    const key = JSON.stringify([request.modelUrl, request.dtype, request.backend]);
+    if (!current || current.key !== key) {
+      const previous = current;
+      const promise = loadModel(request, {
+        ...deps,
+        onProgress: (progress) => {
+          for (const id of listeners.get(key) ?? []) post({ type: 'progress', reqId: id, progress });
+        },
+      });
+      current = { key, promise };
+      promise.then(
+        () => {
+          // Runs already going keep their own reference to the old model.
+          if (previous) previous.promise.then((m) => m.lm.release()).catch(() => undefined);
+        },
+        () => {
+          if (current?.promise === promise) current = null;
+        },
+      );
+    }
+    const set = listeners.get(key) ?? new Set<number>();
+    set.add(reqId);
+    listeners.set(key, set);
+    current.promise.then(
+      (m) => post({ type: 'loaded', reqId, info: m.info }),
+      (err: unknown) => post({ type: 'load-failed', reqId, error: serializeError(err, 'load') }),
+    ).finally(() => set.delete(reqId));
+  }
+
+  async function run(runId: string, prompt: string, settings: unknown, startPaused: boolean): Promise<void> {
+    const state: RunState = { control: { stopRequested: false }, paused: startPaused, credits: 0, wake: null };
+    runs.set(runId, state);
+    try {
+      if (!current) throw new RuntimeError('load', 'No model is loaded: call load() before generate().');
+      const model = await current.promise;
+      const gen = generate(model, prompt, settings as never, state.control);
+      for (;;) {
+        await gate(state);
+        const r = await gen.next();
+        if (r.done) break;
+        post({ type: 'event', runId, event: r.value });
+        if (r.value.step === 'done') break;
+      }
+    } catch (err) {
+      post({ type: 'run-failed', runId, error: serializeError(err, 'internal') });
+    } finally {
+      runs.delete(runId);
+    }
+  }
+
+  async function gate(s: RunState): Promise<void> {
+    for (;;) {
+      if (s.control.stopRequested || !s.paused) return;
+      if (s.credits > 0) {
+        s.credits--;
+        return;
+      }
+      await new Promise<void>((resolve) => (s.wake = resolve));
+      s.wake = null;
+    }
+  }
+
+  function control(type: 'pause' | 'resume' | 'step' | 'stop', runId: string): void {
+    const s = runs.get(runId);
+    if (!s) return; // already finished: controls after the end are no-ops
+    if (type === 'pause') s.paused = true;
+    else if (type === 'resume') s.paused = false;
+    else if (type === 'step') s.credits++;
+    else s.control.stopRequested = true;
+    s.wake?.();
+  }
+
+  return {
+    handle(msg: ToWorker): void {
+      try {
+        switch (msg.type) {
+          case 'load':
+            load(msg.reqId, msg.request);
+            break;
+          case 'generate':
+            void run(msg.runId, msg.prompt, msg.settings, msg.startPaused);
+            break;
+          case 'pause':
+          case 'resume':
+          case 'step':
+          case 'stop':
+            control(msg.type, msg.runId);
+            break;
+          default:
+            throw new Error(`unknown message ${describe(msg)}`);
+        }
+      } catch (err) {
+        const m = msg as { reqId?: number; runId?: string };
+        const error = serializeError(err, 'internal');
+        if (m.reqId !== undefined) post({ type: 'load-failed', reqId: m.reqId, error });
+        else if (m.runId !== undefined) post({ type: 'run-failed', runId: m.runId, error });
+      }
+    },
+    /** For tests: how many runs are in flight. */
+    get activeRuns(): number {
+      return runs.size;
+    },
+  };
+}

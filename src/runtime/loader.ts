@@ -1,0 +1,264 @@
+/**
+ * Loading: fetch the model folder (config, tokenizer, ONNX weights) with byte
+ * progress, pick a backend, and create a session that has already run once.
+ *
+ * Everything host-specific is a dependency (fetch, how to import ORT, where its
+ * runtime files live), so the browser worker and the Node tests share this code.
+ */
+
+import { RuntimeError, describe } from './errors';
+import type { BackendChoice, BackendName, BackendPreference, LoadProgress } from './events';
+import { ORT_FILES, chooseBackend, threadCount, type BackendDecision } from './backend';
+import { CausalLM, modelConfigFrom, type ModelConfig, type SessionLike, type TensorCtor } from './model';
+import type { OrtModule } from './ort';
+import { TextCodec } from './tokenizer';
+export { resolveModel, hubModelUrl, HUB_PATTERN } from './model-url';
+
+export type Dtype = 'fp32' | 'q8';
+
+export interface ModelInfo {
+  modelId: string;
+  dtype: string;
+  backend: BackendChoice;
+  contextSize: number;
+  vocabSize: number;
+  eosId: number;
+  /** The folder the files came from. */
+  modelUrl: string;
+  /** Bytes downloaded for this model (all files). */
+  bytes: number;
+}
+
+export interface LoadRequest {
+  /** Absolute URL of the model folder, ending in "/". */
+  modelUrl: string;
+  modelId: string;
+  dtype: Dtype;
+  backend: BackendPreference;
+  /** Absolute URL of the folder holding onnxruntime-web's .mjs/.wasm files; unset in Node. */
+  ortBaseUrl?: string;
+}
+
+export interface LoadDeps {
+  fetch?: typeof fetch;
+  importOrt: (backend: BackendName) => Promise<OrtModule>;
+  onProgress?: (p: LoadProgress) => void;
+  /** For tests: decide the backend without a browser. */
+  chooseBackend?: typeof chooseBackend;
+}
+
+export interface LoadedModel {
+  lm: CausalLM;
+  codec: TextCodec;
+  config: ModelConfig;
+  info: ModelInfo;
+}
+
+export function onnxFile(dtype: Dtype): string {
+  return dtype === 'fp32' ? 'onnx/model.onnx' : 'onnx/model_quantized.onnx';
+}
+
+/** Fetches the named files concurrently, reporting bytes per file and overall. */
+export async function fetchFiles(
+  baseUrl: string,
+  files: string[],
+  fetchImpl: typeof fetch,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<Uint8Array[]> {
+  const responses = await Promise.all(
+    files.map(async (file) => {
+      const url = new URL(file, baseUrl).href;
+      let res: Response;
+      try {
+        res = await fetchImpl(url);
+      } catch (err) {
+        throw new RuntimeError('network', `Could not fetch ${url}: ${describe(err)}`, { cause: err });
+      }
+      if (!res.ok) throw new RuntimeError('network', `Could not fetch ${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+      return res;
+    }),
+  );
+  // Content-Length is the compressed size when the server compresses, so a
+  // total is a hint: it grows to what actually arrived.
+  const totals = responses.map((r) => Number(r.headers.get('content-length')) || 0);
+  const loaded = files.map(() => 0);
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  const report = (i: number) => {
+    if (!onProgress) return;
+    const total = totals[i]! && loaded[i]! > totals[i]! ? loaded[i]! : totals[i]!;
+    onProgress({
+      file: files[i]!,
+      loaded: loaded[i]!,
+      total,
+      overallLoaded: sum(loaded),
+      overallTotal: Math.max(sum(totals), sum(loaded)),
+    });
+  };
+  return Promise.all(
+    responses.map(async (res, i) => {
+      const url = new URL(files[i]!, baseUrl).href;
+      try {
+        if (!res.body) {
+          const buf = new Uint8Array(await res.arrayBuffer());
+          loaded[i] = buf.byteLength;
+          report(i);
+          return buf;
+        }
+        const reader = res.body.getReader();
+        const chunks: Uint8Array[] = [];
+        report(i);
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+          loaded[i]! += value.byteLength;
+          report(i);
+        }
+        if (totals[i]! < loaded[i]!) totals[i] = loaded[i]!;
+        const out = new Uint8Array(loaded[i]!);
+        let off = 0;
+        for (const c of chunks) {
+          out.set(c, off);
+          off += c.byteLength;
+        }
+        return out;
+      } catch (err) {
+        throw new RuntimeError('network', `Download of ${url} failed: ${describe(err)}`, { cause: err });
+      }
+    }),
+  );
+}
+
+function parseJson(bytes: Uint8Array, file: string, modelUrl: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as Record<string, unknown>;
+  } catch (err) {
+    throw new RuntimeError('corrupt-model', `${file} in ${modelUrl} is not valid JSON: ${describe(err)}`, { cause: err });
+  }
+}
+
+function configureOrt(ort: OrtModule, backend: BackendName, ortBaseUrl: string | undefined, decision: BackendDecision): number {
+  const threads = threadCount();
+  ort.env.wasm.numThreads = threads;
+  // We are already inside a worker; ORT's own proxy worker would only add a hop.
+  ort.env.wasm.proxy = false;
+  if (ortBaseUrl) {
+    // Absolute URLs to files we serve ourselves: a bundled ORT cannot find its
+    // runtime next to itself, and a threaded one hangs at session creation
+    // when its pthread workers cannot load the .mjs.
+    const f = ORT_FILES[backend];
+    ort.env.wasm.wasmPaths = { mjs: new URL(f.mjs, ortBaseUrl).href, wasm: new URL(f.wasm, ortBaseUrl).href };
+  }
+  if (backend === 'webgpu' && decision.adapter) {
+    (ort.env.webgpu as { adapter: unknown }).adapter = decision.adapter;
+  }
+  return threads;
+}
+
+async function createSession(ort: OrtModule, bytes: Uint8Array, ep: BackendName): Promise<SessionLike> {
+  return ort.InferenceSession.create(bytes, {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all',
+    // ORT warns (as console errors) that shape ops run on the CPU under WebGPU; that is by design.
+    logSeverityLevel: 3,
+  }) as Promise<SessionLike>;
+}
+
+/** One real pass before reporting ready: WebGPU can fail here too, and it warms the kernels. */
+async function warmUp(lm: CausalLM): Promise<void> {
+  const r = await lm.forward([lm.config.eosId], null);
+  if (!r.lastLogits.every(Number.isFinite)) throw new Error('the first forward pass produced non-finite logits');
+}
+
+export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<LoadedModel> {
+  const fetchImpl = deps.fetch ?? globalThis.fetch.bind(globalThis);
+  const decision = await (deps.chooseBackend ?? chooseBackend)(req.backend);
+
+  const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', onnxFile(req.dtype)];
+  // The runtime module and the files download at the same time.
+  const ortPromise = deps.importOrt(decision.backend).catch((err: unknown) => {
+    throw new RuntimeError('no-backend', `Could not load onnxruntime-web (${decision.backend}): ${describe(err)}`, { cause: err });
+  });
+  ortPromise.catch(() => undefined);
+  const [configBytes, tokBytes, tokConfigBytes, onnxBytes] = await fetchFiles(req.modelUrl, files, fetchImpl, deps.onProgress);
+
+  const rawConfig = parseJson(configBytes!, 'config.json', req.modelUrl);
+  let config: ModelConfig;
+  try {
+    config = modelConfigFrom(rawConfig);
+  } catch (err) {
+    throw new RuntimeError('corrupt-model', `config.json in ${req.modelUrl}: ${describe(err)}`, { cause: err });
+  }
+  let codec: TextCodec;
+  try {
+    codec = new TextCodec(parseJson(tokBytes!, 'tokenizer.json', req.modelUrl), parseJson(tokConfigBytes!, 'tokenizer_config.json', req.modelUrl));
+  } catch (err) {
+    if (err instanceof RuntimeError) throw err;
+    throw new RuntimeError('corrupt-model', `tokenizer.json in ${req.modelUrl} could not be read: ${describe(err)}`, { cause: err });
+  }
+
+  const ort = await ortPromise;
+  const threads = configureOrt(ort, decision.backend, req.ortBaseUrl, decision);
+  const Tensor = ort.Tensor as unknown as TensorCtor;
+
+  const open = async (ep: BackendName): Promise<CausalLM> => {
+    let session: SessionLike;
+    try {
+      session = await createSession(ort, onnxBytes!, ep);
+    } catch (err) {
+      throw new RuntimeError(
+        ep === 'wasm' ? 'corrupt-model' : 'no-backend',
+        `Could not create an ONNX session (${ep}) from ${onnxFile(req.dtype)}: ${describe(err)}`,
+        { cause: err },
+      );
+    }
+    let lm: CausalLM;
+    try {
+      lm = new CausalLM(session, Tensor, config);
+    } catch (err) {
+      await session.release?.().catch(() => undefined);
+      throw new RuntimeError('corrupt-model', `${onnxFile(req.dtype)}: ${describe(err)}`, { cause: err });
+    }
+    try {
+      await warmUp(lm);
+    } catch (err) {
+      await session.release?.().catch(() => undefined);
+      throw new RuntimeError(ep === 'wasm' ? 'corrupt-model' : 'no-backend', `The first run (${ep}) failed: ${describe(err)}`, { cause: err });
+    }
+    return lm;
+  };
+
+  let backend: BackendChoice;
+  let lm: CausalLM;
+  if (decision.backend === 'webgpu') {
+    try {
+      lm = await open('webgpu');
+      backend = { backend: 'webgpu', reason: decision.reason, fellBack: false, threads };
+    } catch (err) {
+      // The reader is never left with nothing: the WebGPU build carries the WASM provider too.
+      lm = await open('wasm');
+      backend = { backend: 'wasm', reason: `${describe(err)}; fell back to WASM`, fellBack: true, threads };
+    }
+  } else {
+    lm = await open('wasm');
+    backend = { backend: 'wasm', reason: decision.reason, fellBack: false, threads };
+  }
+
+  return {
+    lm,
+    codec,
+    config,
+    info: {
+      modelId: req.modelId,
+      dtype: req.dtype,
+      backend,
+      contextSize: config.contextSize,
+      vocabSize: config.vocabSize,
+      eosId: config.eosId,
+      modelUrl: req.modelUrl,
+      bytes: [configBytes, tokBytes, tokConfigBytes, onnxBytes].reduce((s, b) => s + b!.byteLength, 0),
+    },
+  };
+}

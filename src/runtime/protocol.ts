@@ -1,0 +1,28 @@
+/**
+ * The typed messages between the page (client.ts) and the runtime worker
+ * (worker.ts / host.ts). Plain data only: everything here is structured-cloned.
+ */
+
+import type { SerializedError } from './errors';
+import type { GenerateSettings, LoadProgress, StepEvent } from './events';
+import type { LoadRequest, ModelInfo } from './loader';
+
+export type ControlType = 'pause' | 'resume' | 'step' | 'stop';
+
+export type ToWorker =
+  | { type: 'load'; reqId: number; request: LoadRequest }
+  | { type: 'generate'; runId: string; prompt: string; settings: GenerateSettings; startPaused: boolean }
+  | { type: ControlType; runId: string };
+
+export type FromWorker =
+  | { type: 'progress'; reqId: number; progress: LoadProgress }
+  | { type: 'loaded'; reqId: number; info: ModelInfo }
+  | { type: 'load-failed'; reqId: number; error: SerializedError }
+  | { type: 'event'; runId: string; event: StepEvent }
+  | { type: 'run-failed'; runId: string; error: SerializedError };
+
+/** What both ends of the channel look like: a Worker, the worker's global scope, or a test double. */
+export interface Port<In, Out> {
+  postMessage(message: Out): void;
+  onmessage: ((ev: { data: In }) => void) | null;
+}
