@@ -1,0 +1,45 @@
+// Checks that apply to every page of the site: found from the sitemap, plus the 404 page.
+import { test, expect, expectAccessible, localUrl, publicSiteUrl } from '../support/fixtures';
+
+const sitemapPages = async (request: import('@playwright/test').APIRequestContext) => {
+	const xml = await (await request.get(localUrl('sitemap-0.xml'))).text();
+	const urls = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1] ?? '');
+	// The sitemap holds public URLs; visit the same paths on the local server.
+	return urls.map((url) => localUrl(url.slice(publicSiteUrl.length)));
+};
+
+for (const colorScheme of ['light', 'dark'] as const) {
+	test(`every page passes axe-core without serious or critical violations (${colorScheme} theme)`, async ({ page, request }) => {
+		await page.emulateMedia({ colorScheme });
+		const pages = await sitemapPages(request);
+		expect(pages).toContain(localUrl('lessons/the-autoregressive-loop/'));
+		for (const url of pages) {
+			await page.goto(url);
+			await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
+			await expectAccessible(page);
+		}
+	});
+}
+
+test('no page logs a console error', async ({ page, request, consoleErrors }) => {
+	const pages = await sitemapPages(request);
+	expect(pages.length).toBeGreaterThanOrEqual(2);
+	for (const url of pages) {
+		await page.goto(url);
+		await page.waitForLoadState('networkidle');
+		expect(consoleErrors, url).toEqual([]);
+	}
+});
+
+test.describe('the 404 page', () => {
+	// Requesting a missing page is itself logged by the browser as a failed resource load.
+	test.use({ allowedConsoleErrors: [/Failed to load resource: the server responded with a status of 404/] });
+
+	test('is served for a missing page, without other console errors, and is accessible', async ({ page }) => {
+		const response = await page.goto('no-such-page/');
+		expect(response?.status()).toBe(404);
+		await expect(page.locator('h1')).toHaveText('404');
+		await page.waitForLoadState('networkidle');
+		await expectAccessible(page);
+	});
+});
