@@ -46,6 +46,13 @@ export interface RuntimeClient {
 }
 
 const DEFAULT_MODEL_PATH = 'models/kjv-gpt-2m/';
+/**
+ * How many events the worker may compute ahead of the reader. Fewer than the
+ * five events of one loop iteration, so stop() costs at most one extra forward
+ * pass beyond what the reader has seen; more than one, so the next event is
+ * usually ready when asked for.
+ */
+const FLOW_WINDOW = 3;
 const ORT_PATH = 'ort/';
 
 function siteBase(): string {
@@ -67,8 +74,11 @@ class Run implements RunHandle {
   private ended = false;
   private error: RuntimeError | null = null;
   /** Set once the worker has the run; controls sent before that wait here. */
-  private sendControl: ((type: 'pause' | 'resume' | 'step' | 'stop') => void) | null = null;
-  private pendingControls: Array<'pause' | 'resume' | 'step' | 'stop'> = [];
+  private send: ((m: ToWorker) => void) | null = null;
+  private pendingControls: ToWorker[] = [];
+  /** Flow control: once someone iterates, the worker stays at most FLOW_WINDOW events ahead of them. */
+  private iterating = false;
+  private delivered = 0;
 
   constructor(
     readonly id: string,
@@ -83,15 +93,28 @@ class Run implements RunHandle {
     this.done.catch(() => undefined);
   }
 
-  attach(send: (type: 'pause' | 'resume' | 'step' | 'stop') => void): void {
-    this.sendControl = send;
-    for (const c of this.pendingControls.splice(0)) send(c);
+  /** The 'generate' message's flow-control limit: unlimited for a run nobody iterates (only `done` awaited). */
+  get initialLimit(): number | null {
+    return this.iterating ? this.delivered + FLOW_WINDOW : null;
+  }
+
+  attach(send: (m: ToWorker) => void): void {
+    this.send = send;
+    for (const m of this.pendingControls.splice(0)) send(m);
+  }
+
+  private post(m: ToWorker): void {
+    if (this.ended) return;
+    if (this.send) this.send(m);
+    else this.pendingControls.push(m);
   }
 
   private control(type: 'pause' | 'resume' | 'step' | 'stop'): void {
-    if (this.ended) return;
-    if (this.sendControl) this.sendControl(type);
-    else this.pendingControls.push(type);
+    this.post({ type, runId: this.id });
+  }
+
+  private credit(): void {
+    if (this.iterating && this.send) this.post({ type: 'credit', runId: this.id, upTo: this.delivered + FLOW_WINDOW });
   }
 
   pause(): void {
@@ -146,7 +169,9 @@ class Run implements RunHandle {
       const gated = this.paused && !this.stopping;
       if (gated && this.credits === 0) break;
       if (gated) this.credits--;
+      this.delivered++;
       this.waiters.shift()!.resolve({ value: this.queue.shift()!, done: false });
+      this.credit();
     }
     if (this.queue.length === 0 && this.ended) {
       for (const w of this.waiters.splice(0)) {
@@ -157,6 +182,10 @@ class Run implements RunHandle {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StepEvent> {
+    if (!this.iterating) {
+      this.iterating = true;
+      this.credit();
+    }
     return {
       next: () =>
         new Promise<IteratorResult<StepEvent>>((resolve, reject) => {
@@ -299,8 +328,8 @@ export function createRuntimeClient(connect: () => Port<FromWorker, ToWorker>): 
         if (!activeRuns.has(id)) return;
         try {
           const p = getPort();
-          p.postMessage({ type: 'generate', runId: id, prompt, settings, startPaused: Boolean(opts.startPaused) });
-          run.attach((type) => port?.postMessage({ type, runId: id }));
+          p.postMessage({ type: 'generate', runId: id, prompt, settings, startPaused: Boolean(opts.startPaused), limit: run.initialLimit });
+          run.attach((m) => port?.postMessage(m));
         } catch (err) {
           activeRuns.delete(id);
           run.fail(err instanceof RuntimeError ? err : new RuntimeError('internal', `Could not start the run: ${String(err)}`));

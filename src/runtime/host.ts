@@ -18,6 +18,9 @@ interface RunState {
   paused: boolean;
   /** Events released by step() while paused. */
   credits: number;
+  /** Flow control: events sent so far, and how many the page allows (null = no limit). */
+  sent: number;
+  limit: number | null;
   wake: (() => void) | null;
 }
 
@@ -59,8 +62,8 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
     ).finally(() => set.delete(reqId));
   }
 
-  async function run(runId: string, prompt: string, settings: unknown, startPaused: boolean): Promise<void> {
-    const state: RunState = { control: { stopRequested: false }, paused: startPaused, credits: 0, wake: null };
+  async function run(runId: string, prompt: string, settings: unknown, startPaused: boolean, limit: number | null): Promise<void> {
+    const state: RunState = { control: { stopRequested: false }, paused: startPaused, credits: 0, sent: 0, limit, wake: null };
     runs.set(runId, state);
     try {
       if (!current) throw new RuntimeError('load', 'No model is loaded: call load() before generate().');
@@ -71,6 +74,7 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
         const r = await gen.next();
         if (r.done) break;
         post({ type: 'event', runId, event: r.value });
+        state.sent++;
         if (r.value.step === 'done') break;
       }
     } catch (err) {
@@ -80,10 +84,18 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
     }
   }
 
+  /**
+   * Waits until the run may compute its next event: never once stopped;
+   * otherwise only within the page's flow-control window (so a slow reader
+   * keeps the run near what it shows, and stop() lands where the reader is),
+   * and, while paused, only for a step() credit.
+   */
   async function gate(s: RunState): Promise<void> {
     for (;;) {
-      if (s.control.stopRequested || !s.paused) return;
-      if (s.credits > 0) {
+      if (s.control.stopRequested) return;
+      const withinWindow = s.limit === null || s.sent < s.limit;
+      if (withinWindow && !s.paused) return;
+      if (withinWindow && s.credits > 0) {
         s.credits--;
         return;
       }
@@ -92,10 +104,11 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
     }
   }
 
-  function control(type: 'pause' | 'resume' | 'step' | 'stop', runId: string): void {
+  function control(type: 'pause' | 'resume' | 'step' | 'stop' | 'credit', runId: string, upTo?: number): void {
     const s = runs.get(runId);
     if (!s) return; // already finished: controls after the end are no-ops
-    if (type === 'pause') s.paused = true;
+    if (type === 'credit') s.limit = Math.max(s.limit ?? 0, upTo ?? 0);
+    else if (type === 'pause') s.paused = true;
     else if (type === 'resume') s.paused = false;
     else if (type === 'step') s.credits++;
     else s.control.stopRequested = true;
@@ -110,13 +123,16 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
             load(msg.reqId, msg.request);
             break;
           case 'generate':
-            void run(msg.runId, msg.prompt, msg.settings, msg.startPaused);
+            void run(msg.runId, msg.prompt, msg.settings, msg.startPaused, msg.limit);
             break;
           case 'pause':
           case 'resume':
           case 'step':
           case 'stop':
             control(msg.type, msg.runId);
+            break;
+          case 'credit':
+            control('credit', msg.runId, msg.upTo);
             break;
           default:
             throw new Error(`unknown message ${describe(msg)}`);

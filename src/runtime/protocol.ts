@@ -11,8 +11,18 @@ export type ControlType = 'pause' | 'resume' | 'step' | 'stop';
 
 export type ToWorker =
   | { type: 'load'; reqId: number; request: LoadRequest }
-  | { type: 'generate'; runId: string; prompt: string; settings: GenerateSettings; startPaused: boolean }
-  | { type: ControlType; runId: string };
+  | {
+      type: 'generate';
+      runId: string;
+      prompt: string;
+      settings: GenerateSettings;
+      startPaused: boolean;
+      /** Flow control: how many events the worker may send before the next 'credit'; null = unlimited. */
+      limit: number | null;
+    }
+  | { type: ControlType; runId: string }
+  /** The page consumed events: the worker may now have sent up to `upTo` in total. */
+  | { type: 'credit'; runId: string; upTo: number };
 
 export type FromWorker =
   | { type: 'progress'; reqId: number; progress: LoadProgress }
