@@ -16,7 +16,7 @@ export default defineConfig({
 	fullyParallel: true,
 	forbidOnly: Boolean(process.env.CI),
 	retries: 0,
-	workers: process.env.CI ? 2 : undefined,
+	workers: 2,
 	timeout: 60_000,
 	reporter: [['list']],
 	use: {
