@@ -29,6 +29,20 @@ export interface HostDeps extends Omit<LoadDeps, 'onProgress'> {}
 export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
   let current: { key: string; promise: Promise<LoadedModel> } | null = null;
   const runs = new Map<string, RunState>();
+  /** Runs using each model, so a replaced model is released only when its last run ends. */
+  const users = new Map<LoadedModel, number>();
+  const retired = new Set<LoadedModel>();
+  function retire(m: LoadedModel): void {
+    retired.add(m);
+    releaseIfIdle(m);
+  }
+  function releaseIfIdle(m: LoadedModel): void {
+    if (retired.has(m) && !users.get(m)) {
+      retired.delete(m);
+      users.delete(m);
+      m.lm.release().catch(() => undefined);
+    }
+  }
   /** Load requests waiting on each model key, so every caller sees its progress. */
   const listeners = new Map<string, Set<number>>();
 
@@ -45,8 +59,8 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
       current = { key, promise };
       promise.then(
         () => {
-          // Runs already going keep their own reference to the old model.
-          if (previous) previous.promise.then((m) => m.lm.release()).catch(() => undefined);
+          // The old model is released once the runs still using it have finished.
+          if (previous) previous.promise.then(retire).catch(() => undefined);
         },
         () => {
           if (current?.promise === promise) current = null;
@@ -65,9 +79,11 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
   async function run(runId: string, prompt: string, settings: unknown, startPaused: boolean, limit: number | null): Promise<void> {
     const state: RunState = { control: { stopRequested: false }, paused: startPaused, credits: 0, sent: 0, limit, wake: null };
     runs.set(runId, state);
+    let model: LoadedModel | null = null;
     try {
       if (!current) throw new RuntimeError('load', 'No model is loaded: call load() before generate().');
-      const model = await current.promise;
+      model = await current.promise;
+      users.set(model, (users.get(model) ?? 0) + 1);
       const gen = generate(model, prompt, settings as never, state.control);
       for (;;) {
         await gate(state);
@@ -81,6 +97,10 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
       post({ type: 'run-failed', runId, error: serializeError(err, 'internal') });
     } finally {
       runs.delete(runId);
+      if (model) {
+        users.set(model, (users.get(model) ?? 1) - 1);
+        releaseIfIdle(model);
+      }
     }
   }
 

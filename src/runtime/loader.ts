@@ -45,6 +45,23 @@ export interface LoadDeps {
   onProgress?: (p: LoadProgress) => void;
   /** For tests: decide the backend without a browser. */
   chooseBackend?: typeof chooseBackend;
+  /**
+   * Longest wait for session creation plus the first run. A session that never
+   * comes back (a GPU driver hang, a threaded runtime that cannot start its
+   * workers) must become an error, not a spinner. Generous: SwiftShader takes
+   * tens of seconds to compile its shaders.
+   */
+  sessionTimeoutMs?: number;
+}
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 180_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 export interface LoadedModel {
@@ -203,31 +220,29 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
   const threads = configureOrt(ort, decision.backend, req.ortBaseUrl, decision);
   const Tensor = ort.Tensor as unknown as TensorCtor;
 
+  const timeoutMs = deps.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
   const open = async (ep: BackendName): Promise<CausalLM> => {
-    let session: SessionLike;
-    try {
+    let session: SessionLike | undefined;
+    let stage = 'create an ONNX session';
+    const attempt = async (): Promise<CausalLM> => {
       session = await createSession(ort, onnxBytes!, ep);
+      stage = 'read the model';
+      const lm = new CausalLM(session, Tensor, config);
+      stage = 'run the model once';
+      await warmUp(lm);
+      return lm;
+    };
+    try {
+      return await withTimeout(attempt(), timeoutMs, `timed out after ${Math.round(timeoutMs / 1000)} s`);
     } catch (err) {
+      await session?.release?.().catch(() => undefined);
+      const timedOut = describe(err).startsWith('timed out');
       throw new RuntimeError(
-        ep === 'wasm' ? 'corrupt-model' : 'no-backend',
-        `Could not create an ONNX session (${ep}) from ${onnxFile(req.dtype)}: ${describe(err)}`,
+        ep === 'webgpu' ? 'no-backend' : timedOut ? 'load' : 'corrupt-model',
+        `Could not ${stage} (${ep}) from ${onnxFile(req.dtype)}: ${describe(err)}`,
         { cause: err },
       );
     }
-    let lm: CausalLM;
-    try {
-      lm = new CausalLM(session, Tensor, config);
-    } catch (err) {
-      await session.release?.().catch(() => undefined);
-      throw new RuntimeError('corrupt-model', `${onnxFile(req.dtype)}: ${describe(err)}`, { cause: err });
-    }
-    try {
-      await warmUp(lm);
-    } catch (err) {
-      await session.release?.().catch(() => undefined);
-      throw new RuntimeError(ep === 'wasm' ? 'corrupt-model' : 'no-backend', `The first run (${ep}) failed: ${describe(err)}`, { cause: err });
-    }
-    return lm;
   };
 
   let backend: BackendChoice;

@@ -1,6 +1,6 @@
 // The runtime in a real browser (Chromium, WASM), through the test-only harness page
 // src/pages/dev/runtime-harness.astro, which loads it exactly as a widget does.
-import { test, expect, localUrl } from '../support/fixtures';
+import { test, expect, localUrl, basePath } from '../support/fixtures';
 import type { DoneEvent, GenerateSettings } from '../../src/runtime/events';
 import { greedy, openHarness } from './runtime-harness';
 
@@ -85,5 +85,37 @@ test.describe('runtime load errors', () => {
 		const load = await page.evaluate(() => window.runtimeHarness.load({ model: 'models/no-such-model/', backend: 'wasm' }));
 		expect(load.ok).toBe(false);
 		expect(load.error).toMatchObject({ name: 'RuntimeError', kind: 'network', message: expect.stringMatching(/no-such-model\/config\.json: HTTP 404/) });
+	});
+});
+
+test.describe('runtime when cross-origin isolated', () => {
+	// A second server for the same build, sending COOP/COEP, so this spec does not depend on how
+	// the suite's server was started.
+	let server: import('node:http').Server;
+	let origin = '';
+	test.beforeAll(async () => {
+		const { createStaticServer } = await import('../support/serve.mjs');
+		server = createStaticServer({ dir: process.env.RUNTIME_DIST_DIR ?? 'dist', base: basePath, crossOriginIsolation: true });
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		origin = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+	});
+	test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+	test('uses several threads and produces the same tokens as one thread', async ({ page }) => {
+		test.setTimeout(180_000);
+		await openHarness(page);
+		expect((await page.evaluate(() => window.runtimeHarness.load({ backend: 'wasm' }))).error).toBeUndefined();
+		const single = await page.evaluate((s) => window.runtimeHarness.run('In the beginning God created', s), greedy(6, 'cached'));
+
+		await page.goto(`${origin}${basePath}dev/runtime-harness/`);
+		await expect(page.locator('#status')).toHaveText('ready');
+		expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+		const load = await page.evaluate(() => window.runtimeHarness.load({ backend: 'wasm' }));
+		expect(load.error).toBeUndefined();
+		const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+		expect(load.info.backend.threads).toBe(Math.min(4, cores));
+		const threaded = await page.evaluate((s) => window.runtimeHarness.run('In the beginning God created', s), greedy(6, 'cached'));
+		expect(threaded.error).toBeUndefined();
+		expect((threaded.events.at(-1) as DoneEvent).ids).toEqual((single.events.at(-1) as DoneEvent).ids);
 	});
 });

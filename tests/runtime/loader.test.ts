@@ -146,3 +146,36 @@ describe('WebGPU failure falls back to WASM', () => {
     expect(done.stats.newTokens).toBeGreaterThan(0);
   });
 });
+
+describe('a session that never comes back', () => {
+  it('becomes an error (WASM) or a fallback (WebGPU) instead of a hang', async () => {
+    const { loadModel } = await import('../../src/runtime/loader');
+    const { importOrt } = await import('./helpers');
+    const real = await importOrt();
+    const hangingOn = (ep: string) => async () =>
+      ({
+        ...real,
+        env: real.env,
+        Tensor: real.Tensor,
+        InferenceSession: {
+          create: (bytes: Uint8Array, opts: { executionProviders: string[] }) =>
+            opts.executionProviders[0] === ep ? new Promise(() => undefined) : real.InferenceSession.create(bytes, opts as never),
+        },
+      }) as never;
+    const req = { modelUrl: MODEL_URL, modelId: 'kjv-gpt-2m', dtype: 'q8' as const, backend: 'auto' as const };
+
+    await expect(loadModel(req, { fetch: diskFetch(), importOrt: hangingOn('wasm'), sessionTimeoutMs: 300 })).rejects.toMatchObject({
+      name: 'RuntimeError',
+      kind: 'load',
+      message: expect.stringMatching(/\(wasm\).*timed out/),
+    });
+
+    const m = await loadModel(req, {
+      fetch: diskFetch(),
+      importOrt: hangingOn('webgpu'),
+      sessionTimeoutMs: 300,
+      chooseBackend: async () => ({ backend: 'webgpu', reason: 'test' }),
+    });
+    expect(m.info.backend).toMatchObject({ backend: 'wasm', fellBack: true, reason: expect.stringMatching(/timed out.*fell back to WASM/) });
+  });
+});
