@@ -1,0 +1,128 @@
+// @ts-check
+// Pure helpers of the bench: statistics, byte accounting, target checks and the printed table.
+// No I/O here (tests/unit/bench-report.test.ts covers them).
+import { gzipSync } from 'node:zlib';
+
+/** @param {number[]} xs */
+export function median(xs) {
+	if (!xs.length) return NaN;
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Lower and upper quartile (nearest-rank), for a spread next to the median. @param {number[]} xs */
+export function quartiles(xs) {
+	if (!xs.length) return [NaN, NaN];
+	const s = [...xs].sort((a, b) => a - b);
+	const at = (/** @type {number} */ p) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+	return [at(0.25), at(0.75)];
+}
+
+/** @param {number} a @param {number} b */
+export const ratio = (a, b) => (b > 0 && Number.isFinite(a) ? a / b : NaN);
+
+/** gzip as a static host or a build step would send it (level 9). @param {Uint8Array} bytes */
+export function gzipSize(bytes) {
+	return gzipSync(bytes, { level: 9 }).length;
+}
+
+/** Bytes as KB with one decimal (1 KB = 1000 bytes, as Lighthouse and DevTools count). @param {number} n */
+export const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+/** @param {number} n */
+export const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
+/** @param {number} n @param {number} [digits] */
+export const ms = (n, digits = 1) => (Number.isFinite(n) ? `${n.toFixed(digits)} ms` : 'n/a');
+
+/**
+ * What kind of resource a URL path is, for the page-weight split.
+ * @param {string} path URL pathname
+ * @returns {'js'|'css'|'html'|'wasm'|'model'|'json'|'font'|'image'|'other'}
+ */
+export function classify(path) {
+	const p = path.toLowerCase();
+	if (p.endsWith('/') || p.endsWith('.html')) return 'html';
+	if (p.endsWith('.js') || p.endsWith('.mjs')) return 'js';
+	if (p.endsWith('.css')) return 'css';
+	if (p.endsWith('.wasm')) return 'wasm';
+	if (p.endsWith('.onnx') || p.endsWith('.onnx_data')) return 'model';
+	if (p.endsWith('.json')) return 'json';
+	if (/\.(woff2?|ttf|otf)$/.test(p)) return 'font';
+	if (/\.(svg|png|jpe?g|gif|webp|avif|ico)$/.test(p)) return 'image';
+	return 'other';
+}
+
+/**
+ * True for anything of the model runtime that must not load before Run: onnxruntime's files
+ * (served under ort/, or a bundled ort.*.js chunk), any .wasm, and anything of the model folder.
+ * @param {string} path URL pathname
+ */
+export function isRuntimeAsset(path) {
+	const p = path.toLowerCase();
+	return (
+		/\/ort\//.test(p) ||
+		/\/ort[.-][^/]*\.m?js$/.test(p) ||
+		/onnxruntime/.test(p) ||
+		p.endsWith('.wasm') ||
+		/\/models\//.test(p) ||
+		p.endsWith('.onnx')
+	);
+}
+
+/**
+ * Sums requests by kind. Each request: { path, raw, gzip }.
+ * @param {{ path: string, raw: number, gzip: number }[]} requests
+ */
+export function summarizeWeight(requests) {
+	/** @type {Record<string, { count: number, raw: number, gzip: number }>} */
+	const byKind = {};
+	let runtimeBytes = 0;
+	for (const r of requests) {
+		const k = classify(r.path);
+		const e = (byKind[k] ??= { count: 0, raw: 0, gzip: 0 });
+		e.count++;
+		e.raw += r.raw;
+		e.gzip += r.gzip;
+		if (isRuntimeAsset(r.path)) runtimeBytes += r.raw;
+	}
+	const total = requests.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip }), { raw: 0, gzip: 0 });
+	return { byKind, total, runtimeBytes, count: requests.length };
+}
+
+/**
+ * A target as data: `{ op: '<=', limit: 1.1 }`. Returns null when the value is missing.
+ * @param {number | null | undefined} value
+ * @param {{ op: '<=' | '>=' | '==', limit: number }} target
+ */
+export function meets(value, target) {
+	if (value === null || value === undefined || !Number.isFinite(value)) return null;
+	if (target.op === '<=') return value <= target.limit;
+	if (target.op === '>=') return value >= target.limit;
+	return value === target.limit;
+}
+
+/** @param {boolean | null} met */
+export const metLabel = (met) => (met === null ? 'n/a' : met ? 'yes' : 'NO');
+
+/**
+ * A plain-text table with a header rule; numbers and text left-aligned for easy diffing.
+ * @param {string[]} headers
+ * @param {(string | number)[][]} rows
+ */
+export function formatTable(headers, rows) {
+	const cells = [headers, ...rows.map((r) => r.map(String))];
+	const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+	const line = (/** @type {string[]} */ r) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+	return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** The issue's targets, in one place. */
+export const TARGETS = {
+	lessonJsGzip: { op: '<=', limit: 50_000, text: '≤ 50 KB gzip' },
+	runtimeBytesBeforeRun: { op: '==', limit: 0, text: '0' },
+	cOverA: { op: '<=', limit: 1.1, text: '≤ 1.10' },
+	dOverA: { op: '<=', limit: 1.25, text: '≤ 1.25' },
+	cOverB: { op: '<=', limit: 1.0, text: '≤ 1.0' },
+	lighthousePerformance: { op: '>=', limit: 95, text: '≥ 95' },
+	lighthouseAccessibility: { op: '>=', limit: 95, text: '≥ 95' },
+};

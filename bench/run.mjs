@@ -1,0 +1,605 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the site (with one bench-only page), serves it, drives headless Chromium,
+// prints a table and writes bench/results/latest.json. See the README's "Performance" section.
+//
+//   npm run bench                              everything (≈ 5–8 min on a loaded 2-core machine)
+//   npm run bench -- --skip-build              reuse bench/.dist
+//   npm run bench -- --rounds 9 --preset desktop --skip-lighthouse
+//   BENCH_PRECOMPRESS=1 npm run bench          build with the proposed .br/.gz precompression
+//
+// Targets are reported, never asserted: the exit code is 0 unless the bench itself failed.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromiumArgs, findChromium } from '../tests/support/chromium.mjs';
+import { startServer } from './lib/server.mjs';
+import {
+	TARGETS,
+	classify,
+	formatTable,
+	gzipSize,
+	isRuntimeAsset,
+	kb,
+	mb,
+	median,
+	meets,
+	metLabel,
+	ms,
+	quartiles,
+	ratio,
+	summarizeWeight,
+} from './lib/report.mjs';
+
+const { values: opt } = parseArgs({
+	options: {
+		'skip-build': { type: 'boolean', default: false },
+		'skip-lighthouse': { type: 'boolean', default: false },
+		rounds: { type: 'string', default: '7' },
+		tokens: { type: 'string', default: '64' },
+		preset: { type: 'string', default: 'mobile' },
+		out: { type: 'string', default: 'bench/results/latest.json' },
+	},
+});
+
+const DIST = 'bench/.dist';
+const LESSON = '/lessons/the-autoregressive-loop/';
+const LANDING = '/';
+const BENCH_PAGE = '/dev/bench/';
+/** Tried in order; the first whose greedy continuation has no EOS within the token count wins. */
+const PROMPTS = ['And God said,', 'In the beginning God created the heaven and the earth. And the earth was', 'And it came to pass'];
+const SWEEP_LENGTHS = [16, 64, 128, 256];
+const ROUNDS = Math.max(1, Number(opt.rounds));
+const MAX_TOKENS = Math.max(8, Math.min(200, Number(opt.tokens)));
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+const say = (/** @type {string} */ s) => console.log(`[bench ${elapsed()}] ${s}`);
+
+/** Machine facts, at start and end (the load average matters on a shared machine). */
+function machine() {
+	const cpus = os.cpus();
+	return {
+		cpus: cpus.length,
+		cpuModel: cpus[0]?.model ?? 'unknown',
+		memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+		loadavg: os.loadavg().map((x) => +x.toFixed(2)),
+		platform: `${os.type()} ${os.release()} ${os.arch()}`,
+		node: process.version,
+	};
+}
+
+function run(cmd, args, env = {}) {
+	return new Promise((resolve) => {
+		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+		let out = '';
+		child.stdout.on('data', (d) => (out += d));
+		child.stderr.on('data', (d) => (out += d));
+		child.on('close', (code) => resolve({ code: code ?? 1, out }));
+	});
+}
+
+function gitCommit() {
+	try {
+		const head = readFileSync('.git/HEAD', 'utf8').trim();
+		if (!head.startsWith('ref: ')) return head.slice(0, 12);
+		return readFileSync(path.join('.git', head.slice(5)), 'utf8').trim().slice(0, 12);
+	} catch {
+		return 'unknown';
+	}
+}
+
+// ---- byte accounting from the files the server sent ---------------------------------------
+
+/** URL path → file in the build output. */
+function fileFor(urlPath) {
+	let p = decodeURIComponent(urlPath);
+	if (p.endsWith('/')) p += 'index.html';
+	return path.join(DIST, p);
+}
+
+const gzCache = new Map();
+/** Raw and gzip (level 9) size of what a URL path serves. */
+function sizesOf(urlPath) {
+	const f = fileFor(urlPath);
+	if (!existsSync(f) || !statSync(f).isFile()) return { raw: 0, gzip: 0 };
+	const key = `${f}:${statSync(f).mtimeMs}`;
+	if (!gzCache.has(key)) {
+		const buf = readFileSync(f);
+		gzCache.set(key, { raw: buf.length, gzip: gzipSize(buf) });
+	}
+	return gzCache.get(key);
+}
+
+// ---- 1. page weight ------------------------------------------------------------------------
+
+async function pageWeight(browser, server) {
+	say('page weight: lesson 1, no interaction');
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const from = server.log.length;
+	await page.goto(server.origin + LESSON, { waitUntil: 'load' });
+	await quiet(server, 1500);
+	const entries = server.log.slice(from).filter((e) => e.status < 400);
+	// Nothing of the runtime may be in any script the page ran either (not only in file names).
+	const jsTexts = entries.filter((e) => classify(e.path) === 'js').map((e) => ({ path: e.path, text: readFileSync(fileFor(e.path), 'utf8') }));
+	const ortInScripts = jsTexts.filter((j) => /InferenceSession|onnxruntime|ort-wasm/.test(j.text)).map((j) => j.path);
+	const requests = entries.map((e) => ({ path: e.path, kind: classify(e.path), servedAs: e.encoding, wire: e.bytes, ...sizesOf(e.path) }));
+	await context.close();
+	const summary = summarizeWeight(requests);
+	return { url: LESSON, requests, ...summary, ortInScripts };
+}
+
+/** Waits until the server has seen no request for `ms` milliseconds. */
+async function quiet(server, ms) {
+	let n = -1;
+	let since = Date.now();
+	for (;;) {
+		await new Promise((r) => setTimeout(r, 100));
+		if (server.log.length !== n) {
+			n = server.log.length;
+			since = Date.now();
+		} else if (Date.now() - since >= ms) return;
+	}
+}
+
+// ---- 2. cold start -------------------------------------------------------------------------
+
+/** Records every message the runtime worker sends the page, with its page time. */
+const WORKER_TAP = `(() => {
+	const log = (window.__rtlog = []);
+	const Orig = window.Worker;
+	window.Worker = class extends Orig {
+		constructor(url, opts) {
+			super(url, opts);
+			log.push({ t: performance.now(), type: 'worker-created' });
+			this.addEventListener('message', (e) => {
+				const d = e.data || {};
+				const rec = { t: performance.now(), type: d.type };
+				if (d.type === 'event') {
+					rec.step = d.event.step;
+					rec.iteration = d.event.iteration;
+					if (d.event.step === 'forward') { rec.ms = d.event.ms; rec.inputLength = d.event.inputLength; }
+					if (d.event.step === 'done') rec.stats = d.event.stats;
+				}
+				if (d.type === 'loaded') rec.info = d.info;
+				if (d.type === 'progress') rec.file = d.progress.file;
+				log.push(rec);
+			});
+		}
+	};
+})();`;
+
+async function coldStart(browser, server) {
+	say('cold start: fresh context, lesson 1, Run (real time) to the first token');
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.addInitScript(WORKER_TAP);
+	await page.goto(server.origin + LESSON, { waitUntil: 'load' });
+	await quiet(server, 1000);
+	const from = server.log.length;
+	const result = await page.evaluate(async () => {
+		const root = /** @type {HTMLElement} */ (document.querySelector('[data-runnable]'));
+		const speed = /** @type {HTMLInputElement} */ (root.querySelector('[data-rc="speed"][value="realtime"]'));
+		if (!speed.checked) speed.click();
+		const chips = /** @type {HTMLElement} */ (root.querySelector('[data-rc="chips"]'));
+		const states = [];
+		let firstTokenPainted = NaN;
+		const stateObs = new MutationObserver(() => states.push({ t: performance.now(), state: root.dataset.state }));
+		stateObs.observe(root, { attributes: true, attributeFilter: ['data-state'] });
+		const chipObs = new MutationObserver(() => {
+			if (Number.isNaN(firstTokenPainted) && chips.querySelector('.rc-chip--gen')) firstTokenPainted = performance.now();
+		});
+		chipObs.observe(chips, { childList: true, subtree: true });
+		const settings = {
+			prompt: /** @type {HTMLTextAreaElement} */ (root.querySelector('[data-rc="prompt"]')).value,
+			maxNewTokens: Number(/** @type {HTMLInputElement} */ (root.querySelector('[data-rc="max"]')).value),
+			mode: /** @type {HTMLInputElement} */ (root.querySelector('[data-rc="mode"]:checked'))?.value,
+		};
+		const run = /** @type {HTMLButtonElement} */ (root.querySelector('[data-rc="run"]'));
+		const t0 = performance.now();
+		run.click();
+		await new Promise((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`stuck in ${root.dataset.state}`)), 180_000);
+			const check = () => {
+				if (root.dataset.state === 'done' || root.dataset.state === 'error') {
+					clearTimeout(timer);
+					resolve(undefined);
+				} else setTimeout(check, 20);
+			};
+			check();
+		});
+		stateObs.disconnect();
+		chipObs.disconnect();
+		// @ts-ignore set by the init script
+		const rtlog = window.__rtlog;
+		return { t0, timeOrigin: performance.timeOrigin, states, firstTokenPainted, rtlog, settings, finalState: root.dataset.state };
+	});
+	await context.close();
+	if (result.finalState !== 'done') throw new Error('cold start: the widget ended in state error');
+
+	const clickEpoch = result.timeOrigin + result.t0;
+	const rel = (/** @type {number} */ pageT) => pageT - result.t0;
+	const entries = server.log.slice(from).filter((e) => e.status < 400);
+	const group = (/** @type {string} */ p) =>
+		p.endsWith('.wasm') ? 'ort-wasm' : p.startsWith('/ort/') || /\/ort\.[^/]*\.js$/.test(p) ? 'ort-js' : p.endsWith('.onnx') ? 'model' : p.startsWith('/models/') ? 'tokenizer+config' : classify(p) === 'js' ? 'runtime-js' : 'other';
+	/** @type {Record<string, { files: string[], start: number, end: number, raw: number, gzip: number, wire: number }>} */
+	const groups = {};
+	const firstTokenEpoch = clickEpoch + rel(result.firstTokenPainted);
+	let beforeFirst = { raw: 0, gzip: 0, wire: 0, requests: 0 };
+	for (const e of entries) {
+		const g = (groups[group(e.path)] ??= { files: [], start: Infinity, end: -Infinity, raw: 0, gzip: 0, wire: 0 });
+		const s = sizesOf(e.path);
+		g.files.push(e.path);
+		g.start = Math.min(g.start, e.start - clickEpoch);
+		g.end = Math.max(g.end, e.end - clickEpoch);
+		g.raw += s.raw;
+		g.gzip += s.gzip;
+		g.wire += e.bytes;
+		if (e.end <= firstTokenEpoch + 5) {
+			beforeFirst.raw += s.raw;
+			beforeFirst.gzip += s.gzip;
+			beforeFirst.wire += e.bytes;
+			beforeFirst.requests++;
+		}
+	}
+	const log = result.rtlog;
+	const at = (/** @type {(r: any) => boolean} */ f) => {
+		const r = log.find(f);
+		return r ? rel(r.t) : NaN;
+	};
+	const loaded = at((r) => r.type === 'loaded');
+	const firstForward = log.find((r) => r.step === 'forward' && r.iteration === 0);
+	const firstAppend = at((r) => r.step === 'append' && r.iteration === 0);
+	const downloadsEnd = Math.max(...['ort-wasm', 'ort-js', 'model', 'tokenizer+config', 'runtime-js'].map((g) => groups[g]?.end ?? -Infinity));
+	const done = log.find((r) => r.step === 'done');
+	return {
+		url: LESSON,
+		settings: result.settings,
+		groups,
+		phases: {
+			downloadsEndMs: downloadsEnd,
+			modelReadyMs: loaded,
+			sessionCreateAndWarmupMs: loaded - downloadsEnd,
+			firstForwardMs: firstForward?.ms ?? NaN,
+			firstForwardInputTokens: firstForward?.inputLength ?? NaN,
+			firstTokenMessageMs: firstAppend,
+			firstTokenPaintedMs: rel(result.firstTokenPainted),
+		},
+		bytesBeforeFirstToken: beforeFirst,
+		runtimeStats: done?.stats ? { timeToFirstTokenMs: done.stats.timeToFirstTokenMs, prefillMs: done.stats.prefillMs, newTokens: done.stats.newTokens } : null,
+		states: result.states.map((s) => ({ state: s.state, ms: rel(s.t) })),
+		backend: log.find((r) => r.type === 'loaded')?.info?.backend ?? null,
+	};
+}
+
+// ---- 3. per-token cost ---------------------------------------------------------------------
+
+async function perToken(browser, server) {
+	say('per-token: bench page, loading (a) raw ORT, (b) transformers.js, (c) runtime, (d) widget');
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(String(e)));
+	page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
+	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 60_000 });
+
+	const init = await page.evaluate(() => window.__bench.init());
+	// Calibrate: a prompt whose greedy continuation runs N tokens without EOS.
+	let prompt = '';
+	let n = 0;
+	for (const p of PROMPTS) {
+		await page.evaluate((p) => window.__bench.setPrompt(p), p);
+		const free = await page.evaluate((max) => window.__bench.eosFreeLength(max), MAX_TOKENS);
+		if (free > n) {
+			n = free;
+			prompt = p;
+		}
+		if (free >= MAX_TOKENS) break;
+	}
+	const promptIds = await page.evaluate((p) => window.__bench.setPrompt(p), prompt);
+	n = Math.max(4, Math.min(n, MAX_TOKENS));
+	say(`per-token: prompt ${JSON.stringify(prompt)} (${promptIds.length} tokens), ${n} new tokens, ${ROUNDS} rounds + warm-up`);
+
+	/** @type {('a'|'b'|'c'|'cPage'|'d')[]} */
+	const who = ['a', 'b', 'c', 'cPage', 'd'];
+	/** @type {Record<string, number[]>} */
+	const perTok = Object.fromEntries(who.map((w) => [w, []]));
+	/** @type {Record<string, number[]>} */
+	const tokensOut = {};
+	for (let round = -1; round < ROUNDS; round++) {
+		// Rotate the order every round so no contestant always runs first (or right after GC).
+		const order = who.map((_, i) => who[(i + Math.max(0, round)) % who.length]);
+		for (const w of order) {
+			const r = await page.evaluate(([w, n]) => window.__bench.run(w, n), [w, n]);
+			if (round >= 0) perTok[w].push(r.ms / r.tokens);
+			tokensOut[w] = r.ids;
+		}
+	}
+	// Profile: where the widget's extra time goes. Chromium's Performance domain gives the page's
+	// main-thread CPU (ThreadTime), the whole renderer's CPU incl. the worker (ProcessTime), and
+	// style/layout work, as deltas over one run of each contestant (median of 3).
+	say('per-token: CPU profile of (a), (c) and (d)');
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Performance.enable');
+	const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+	const profile = {};
+	for (const w of ['a', 'c', 'd']) {
+		const samples = [];
+		for (let i = 0; i < 3; i++) {
+			const m0 = await metrics();
+			const r = await page.evaluate(([w, n]) => window.__bench.run(w, n), [w, n]);
+			const m1 = await metrics();
+			const d = (/** @type {string} */ k) => (m1[k] ?? 0) - (m0[k] ?? 0);
+			samples.push({
+				wallMsPerToken: r.ms / r.tokens,
+				mainThreadCpuMsPerToken: (d('ThreadTime') * 1000) / r.tokens,
+				rendererCpuMsPerToken: (d('ProcessTime') * 1000) / r.tokens,
+				mainTaskMsPerToken: (d('TaskDuration') * 1000) / r.tokens,
+				scriptMsPerToken: (d('ScriptDuration') * 1000) / r.tokens,
+				styleLayoutMsPerToken: ((d('RecalcStyleDuration') + d('LayoutDuration')) * 1000) / r.tokens,
+				layoutsPerToken: d('LayoutCount') / r.tokens,
+				styleRecalcsPerToken: d('RecalcStyleCount') / r.tokens,
+			});
+		}
+		profile[w] = Object.fromEntries(Object.keys(samples[0]).map((k) => [k, +median(samples.map((x) => x[k])).toFixed(3)]));
+	}
+	await cdp.detach();
+
+	say('per-token: naive vs cached step sweep');
+	const sweep = await page.evaluate(([lengths, reps]) => window.__bench.stepCost(lengths, reps), [SWEEP_LENGTHS, 5]);
+	await context.close();
+
+	const stats = Object.fromEntries(
+		who.map((w) => {
+			const [q1, q3] = quartiles(perTok[w]);
+			return [w, { msPerToken: median(perTok[w]), q1, q3, samples: perTok[w].map((x) => +x.toFixed(3)), tokens: tokensOut[w]?.length ?? 0 }];
+		}),
+	);
+	const ref = JSON.stringify(tokensOut.a);
+	const sameTokens = Object.fromEntries(who.map((w) => [w, JSON.stringify(tokensOut[w]) === ref]));
+	return {
+		prompt,
+		promptTokens: promptIds.length,
+		newTokens: n,
+		rounds: ROUNDS,
+		backend: init.backend,
+		threads: init.threads,
+		crossOriginIsolated: init.crossOriginIsolated,
+		ortVersion: init.ortVersion,
+		transformersVersion: init.tfVersion,
+		loadMs: init.loadMs,
+		stats,
+		sameTokensAsRaw: sameTokens,
+		ratios: {
+			cOverA: ratio(stats.c.msPerToken, stats.a.msPerToken),
+			dOverA: ratio(stats.d.msPerToken, stats.a.msPerToken),
+			cOverB: ratio(stats.c.msPerToken, stats.b.msPerToken),
+			cPageOverA: ratio(stats.cPage.msPerToken, stats.a.msPerToken),
+			dOverC: ratio(stats.d.msPerToken, stats.c.msPerToken),
+		},
+		profile,
+		sweep,
+		pageErrors: errors.slice(0, 10),
+	};
+}
+
+// ---- 4. Lighthouse -------------------------------------------------------------------------
+
+async function lighthouseScores(chromePath, server, preset) {
+	const { default: lighthouse, desktopConfig } = await import('lighthouse');
+	const chromeLauncher = await import('chrome-launcher');
+	const out = [];
+	for (const [name, url] of [
+		['landing', LANDING],
+		['lesson 1', LESSON],
+	]) {
+		say(`lighthouse (${preset}): ${name}`);
+		const chrome = await chromeLauncher.launch({ chromePath, chromeFlags: [...chromiumArgs, '--headless=new'] });
+		try {
+			const r = await lighthouse(
+				server.origin + url,
+				{ port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] },
+				preset === 'desktop' ? desktopConfig : undefined,
+			);
+			const lhr = r?.lhr;
+			const num = (/** @type {string} */ id) => lhr?.audits[id]?.numericValue ?? NaN;
+			out.push({
+				page: name,
+				url,
+				performance: Math.round((lhr?.categories.performance?.score ?? NaN) * 100),
+				accessibility: Math.round((lhr?.categories.accessibility?.score ?? NaN) * 100),
+				metrics: {
+					fcpMs: num('first-contentful-paint'),
+					lcpMs: num('largest-contentful-paint'),
+					tbtMs: num('total-blocking-time'),
+					cls: num('cumulative-layout-shift'),
+					speedIndexMs: num('speed-index'),
+				},
+				failedA11yAudits: Object.values(lhr?.audits ?? {})
+					.filter((a) => a.score === 0 && lhr.categories.accessibility.auditRefs.some((ref) => ref.id === a.id))
+					.map((a) => a.id),
+				benchmarkIndex: lhr?.environment?.benchmarkIndex,
+				warnings: lhr?.runWarnings ?? [],
+			});
+		} finally {
+			await chrome.kill();
+		}
+	}
+	return out;
+}
+
+// ---- main ----------------------------------------------------------------------------------
+
+async function main() {
+	const machineStart = machine();
+	say(`machine: ${machineStart.cpus}× ${machineStart.cpuModel}, load ${machineStart.loadavg.join(' / ')}`);
+	if (!opt['skip-build'] || !existsSync(path.join(DIST, 'index.html'))) {
+		say('building the site (astro build --config bench/astro.config.mjs → bench/.dist)');
+		const b = await run(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build', '--config', 'bench/astro.config.mjs'], {
+			ASTRO_TELEMETRY_DISABLED: '1',
+			BASE_PATH: '/',
+			SITE: process.env.SITE ?? 'https://token-by-token.example.com',
+		});
+		if (b.code !== 0) {
+			console.error(b.out.slice(-4000));
+			throw new Error('the bench build failed');
+		}
+	}
+	const chromium = findChromium();
+	if (!chromium) throw new Error('No Chromium found (set CHROMIUM_PATH).');
+	const server = await startServer({ dir: DIST });
+	const { chromium: pw } = await import('playwright-core');
+	const browser = await pw.launch({ executablePath: chromium.path, headless: true, args: chromiumArgs });
+	const result = {
+		date: new Date().toISOString(),
+		commit: gitCommit(),
+		chromium: { path: chromium.path, version: browser.version() },
+		machineStart,
+		model: modelFacts(),
+		precompressed: process.env.BENCH_PRECOMPRESS === '1',
+	};
+	try {
+		result.pageWeight = await pageWeight(browser, server);
+		result.coldStart = await coldStart(browser, server);
+		result.perToken = await perToken(browser, server);
+	} finally {
+		await browser.close();
+	}
+	if (!opt['skip-lighthouse']) {
+		try {
+			result.lighthouse = { preset: opt.preset, scores: await lighthouseScores(chromium.path, server, opt.preset) };
+		} catch (err) {
+			result.lighthouse = { preset: opt.preset, error: String(err instanceof Error ? err.stack : err) };
+		}
+	}
+	await server.close();
+	result.machineEnd = machine();
+	result.durationS = Math.round((Date.now() - started) / 1000);
+	result.targets = targetRows(result);
+	mkdirSync(path.dirname(opt.out), { recursive: true });
+	writeFileSync(opt.out, JSON.stringify(result, null, 2) + '\n');
+	printReport(result);
+	say(`wrote ${opt.out}`);
+}
+
+function modelFacts() {
+	const f = 'public/models/kjv-gpt-2m/onnx/model_quantized.onnx';
+	const buf = readFileSync(f);
+	return { file: f, bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex').slice(0, 16), mtime: statSync(f).mtime.toISOString() };
+}
+
+function targetRows(r) {
+	const w = r.pageWeight;
+	const rt = r.perToken.ratios;
+	const lh = r.lighthouse?.scores ?? [];
+	const rows = [
+		{ measure: 'Lesson 1 JS before interaction (gzip)', value: w.byKind.js?.gzip ?? 0, shown: kb(w.byKind.js?.gzip ?? 0), target: TARGETS.lessonJsGzip },
+		{ measure: 'ORT/wasm/model bytes before Run', value: w.runtimeBytes + (w.ortInScripts.length ? 1 : 0), shown: `${w.runtimeBytes} B${w.ortInScripts.length ? ` (+ORT code in ${w.ortInScripts.join(', ')})` : ''}`, target: TARGETS.runtimeBytesBeforeRun },
+		{ measure: '(c)/(a) runtime loop vs raw ORT', value: rt.cOverA, shown: rt.cOverA.toFixed(3), target: TARGETS.cOverA },
+		{ measure: '(d)/(a) widget real time vs raw ORT', value: rt.dOverA, shown: rt.dOverA.toFixed(3), target: TARGETS.dOverA },
+		{ measure: '(c)/(b) runtime loop vs transformers.js', value: rt.cOverB, shown: rt.cOverB.toFixed(3), target: TARGETS.cOverB },
+	];
+	for (const s of lh) {
+		rows.push({ measure: `Lighthouse performance, ${s.page} (${r.lighthouse.preset})`, value: s.performance, shown: String(s.performance), target: TARGETS.lighthousePerformance });
+		rows.push({ measure: `Lighthouse accessibility, ${s.page}`, value: s.accessibility, shown: String(s.accessibility), target: TARGETS.lighthouseAccessibility });
+	}
+	return rows.map((x) => ({ measure: x.measure, value: x.value, shown: x.shown, target: x.target.text, met: meets(x.value, x.target) }));
+}
+
+function printReport(r) {
+	const w = r.pageWeight;
+	const c = r.coldStart;
+	const p = r.perToken;
+	const out = [];
+	out.push('', `Token by Token bench, ${r.date}, commit ${r.commit}`);
+	out.push(
+		`Machine: ${r.machineStart.cpus}× ${r.machineStart.cpuModel}, ${r.machineStart.memGiB} GiB; load average ${r.machineStart.loadavg.join('/')} at start, ${r.machineEnd.loadavg.join('/')} at end (1/5/15 min)`,
+	);
+	out.push(`Browser: headless Chromium ${r.chromium.version}; model ${r.model.file} (${mb(r.model.bytes)}, sha256 ${r.model.sha256}); precompressed build: ${r.precompressed ? 'yes' : 'no'}`);
+
+	out.push('', '1. Page weight: lesson 1, before any interaction (gzip = level 9, as a compressing host sends it)');
+	out.push(
+		formatTable(
+			['kind', 'requests', 'raw', 'gzip'],
+			Object.entries(w.byKind).map(([k, v]) => [k, v.count, kb(v.raw), kb(v.gzip)]).concat([['total', w.count, kb(w.total.raw), kb(w.total.gzip)]]),
+		),
+	);
+	out.push('', formatTable(['request', 'raw', 'gzip', 'served as'], w.requests.map((q) => [q.path, kb(q.raw), kb(q.gzip), `${q.servedAs} ${kb(q.wire)}`])));
+	out.push(`ORT / wasm / model bytes: ${w.runtimeBytes}; scripts containing ORT code: ${w.ortInScripts.length ? w.ortInScripts.join(', ') : 'none'}`);
+
+	out.push('', `2. Cold start: click Run (real time, ${c.settings.mode}, prompt ${JSON.stringify(c.settings.prompt)}) to the first token, fresh cache; backend ${c.backend?.backend ?? '?'}, ${c.backend?.threads ?? '?'} thread(s)`);
+	out.push(
+		formatTable(
+			['download', 'files', 'from click', 'to', 'raw', 'gzip', 'on the wire'],
+			Object.entries(c.groups).map(([g, v]) => [g, v.files.length, ms(v.start, 0), ms(v.end, 0), kb(v.raw), kb(v.gzip), kb(v.wire)]),
+		),
+	);
+	const ph = c.phases;
+	out.push(
+		'',
+		formatTable(
+			['phase', 'ms'],
+			[
+				['downloads done (runtime JS, ORT JS + wasm, model, tokenizer)', ms(ph.downloadsEndMs, 0)],
+				['model ready (worker "loaded")', ms(ph.modelReadyMs, 0)],
+				['  session creation + wasm compile + 1-token warm-up (after downloads)', ms(ph.sessionCreateAndWarmupMs, 0)],
+				[`first forward pass (${ph.firstForwardInputTokens} prompt tokens)`, ms(ph.firstForwardMs)],
+				['first token reaches the page', ms(ph.firstTokenMessageMs, 0)],
+				['first token painted (click → chip)', ms(ph.firstTokenPaintedMs, 0)],
+			],
+		),
+	);
+	const b = c.bytesBeforeFirstToken;
+	out.push(`Bytes after the click, before the first token: ${b.requests} requests, raw ${mb(b.raw)}, gzip ${mb(b.gzip)}, on the wire here ${mb(b.wire)}`);
+
+	out.push(
+		'',
+		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, WASM, ${p.threads} thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
+	);
+	const label = { a: '(a) raw onnxruntime-web loop', b: '(b) transformers.js generate()', c: '(c) runtime loop, no UI (worker)', cPage: '(c*) runtime loop in-page, no worker', d: '(d) widget, real time' };
+	out.push(
+		formatTable(
+			['contestant', 'ms/token', 'IQR', 'tokens', 'same tokens as (a)'],
+			Object.entries(p.stats).map(([k, v]) => [label[k], v.msPerToken.toFixed(3), `${v.q1.toFixed(2)}–${v.q3.toFixed(2)}`, v.tokens, p.sameTokensAsRaw[k] ? 'yes' : 'no']),
+		),
+	);
+	out.push(`(c*)/(a) ${p.ratios.cPageOverA.toFixed(3)}   (d)/(c) ${p.ratios.dOverC.toFixed(3)}`);
+	const L = p.loadMs;
+	out.push(
+		`Load anatomy on the bench page (fresh context): wasm fetch ${ms(L.wasmFetch, 0)}, wasm compile alone ${ms(L.wasmCompileOnly, 0)}, model fetch ${ms(L.modelFetch, 0)}, first session incl. ORT init ${ms(L.firstSessionWithOrtInit, 0)}, second session (creation only) ${ms(L.sessionCreateOnly, 0)}, 1-token run first/second ${ms(L.firstRun1Token)}/${ms(L.secondRun1Token)}; runtime in-page load ${ms(L.cPage, 0)}, transformers.js load ${ms(L.b, 0)}, runtime worker load ${ms(L.c, 0)}`,
+	);
+	out.push('', 'CPU profile per token (Chromium Performance metrics, median of 3 runs each): main thread = the page; renderer = page + worker + compositor threads');
+	out.push(
+		formatTable(
+			['contestant', 'wall', 'renderer CPU', 'main-thread CPU', 'main tasks', 'script', 'style+layout', 'layouts', 'style recalcs'],
+			Object.entries(p.profile).map(([k, v]) => [label[k], v.wallMsPerToken.toFixed(2), v.rendererCpuMsPerToken.toFixed(2), v.mainThreadCpuMsPerToken.toFixed(2), v.mainTaskMsPerToken.toFixed(2), v.scriptMsPerToken.toFixed(2), v.styleLayoutMsPerToken.toFixed(2), v.layoutsPerToken.toFixed(2), v.styleRecalcsPerToken.toFixed(2)]),
+		),
+	);
+	out.push('', 'Naive vs cached, one step at sequence length L (raw session, median of 5):');
+	out.push(formatTable(['L', 'naive ms', 'cached ms', 'naive/cached'], p.sweep.map((s) => [s.length, s.naiveMs.toFixed(2), s.cachedMs.toFixed(2), s.ratio.toFixed(1)])));
+
+	if (r.lighthouse) {
+		out.push('', `4. Lighthouse ${r.lighthouse.preset} preset (performance + accessibility only)`);
+		if (r.lighthouse.error) out.push(`Lighthouse failed: ${r.lighthouse.error.split('\n')[0]}`);
+		else
+			out.push(
+				formatTable(
+					['page', 'perf', 'a11y', 'FCP', 'LCP', 'TBT', 'CLS', 'SI', 'a11y fails'],
+					r.lighthouse.scores.map((s) => [s.page, s.performance, s.accessibility, ms(s.metrics.fcpMs, 0), ms(s.metrics.lcpMs, 0), ms(s.metrics.tbtMs, 0), s.metrics.cls.toFixed(3), ms(s.metrics.speedIndexMs, 0), s.failedA11yAudits.join(',') || '-']),
+				),
+			);
+	}
+
+	out.push('', 'Targets (reported, not asserted)');
+	out.push(formatTable(['measure', 'value', 'target', 'met?'], r.targets.map((t) => [t.measure, t.shown, t.target, metLabel(t.met)])));
+	out.push('', `Bench took ${r.durationS} s.`);
+	console.log(out.join('\n'));
+}
+
+main().catch((err) => {
+	console.error(err instanceof Error ? err.stack : err);
+	process.exitCode = 1;
+});

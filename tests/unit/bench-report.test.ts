@@ -1,0 +1,90 @@
+// The bench's pure helpers (bench/lib/report.mjs): statistics, byte accounting, target checks
+// and the printed table. The bench itself is `npm run bench`, never part of `npm test`.
+import { describe, expect, it } from 'vitest';
+import {
+	TARGETS,
+	classify,
+	formatTable,
+	gzipSize,
+	isRuntimeAsset,
+	median,
+	meets,
+	metLabel,
+	quartiles,
+	ratio,
+	summarizeWeight,
+} from '../../bench/lib/report.mjs';
+
+describe('bench statistics', () => {
+	it('takes the median of odd and even samples without reordering the input', () => {
+		const xs = [5, 1, 3];
+		expect(median(xs)).toBe(3);
+		expect(xs).toEqual([5, 1, 3]);
+		expect(median([4, 1, 2, 3])).toBe(2.5);
+		expect(median([])).toBeNaN();
+	});
+	it('gives nearest-rank quartiles', () => {
+		expect(quartiles([1, 2, 3, 4, 5, 6, 7, 8])).toEqual([2, 6]);
+		expect(quartiles([7])).toEqual([7, 7]);
+	});
+	it('refuses ratios over zero or missing values', () => {
+		expect(ratio(3, 2)).toBe(1.5);
+		expect(ratio(3, 0)).toBeNaN();
+		expect(ratio(NaN, 2)).toBeNaN();
+	});
+});
+
+describe('bench byte accounting', () => {
+	it('counts gzip as the size of a real level-9 gzip stream', () => {
+		const text = Buffer.from('token '.repeat(1000));
+		const size = gzipSize(text);
+		expect(size).toBeLessThan(text.length / 10);
+		expect(size).toBeGreaterThan(18); // header + trailer at least
+	});
+	it('sorts requests by kind, with trailing-slash pages as HTML', () => {
+		expect(classify('/lessons/the-autoregressive-loop/')).toBe('html');
+		expect(classify('/_astro/page.abc.js')).toBe('js');
+		expect(classify('/ort/ort-wasm-simd-threaded.mjs')).toBe('js');
+		expect(classify('/_astro/x.css')).toBe('css');
+		expect(classify('/ort/ort-wasm-simd-threaded.wasm')).toBe('wasm');
+		expect(classify('/models/kjv-gpt-2m/onnx/model_quantized.onnx')).toBe('model');
+		expect(classify('/favicon.svg')).toBe('image');
+	});
+	it('flags every runtime asset that must wait for Run, and nothing of the page', () => {
+		for (const p of ['/ort/ort-wasm-simd-threaded.wasm', '/ort/ort-wasm-simd-threaded.mjs', '/_astro/ort.wasm.min-CXyKBLCS.js', '/models/kjv-gpt-2m/tokenizer.json', '/models/kjv-gpt-2m/onnx/model.onnx', '/x/y.wasm']) {
+			expect(isRuntimeAsset(p), p).toBe(true);
+		}
+		for (const p of ['/', '/lessons/the-autoregressive-loop/', '/_astro/RunnableCode.astro_astro_type_script_index_0_lang.D7LuRHDg.js', '/_astro/print.css', '/favicon.svg', '/_astro/sort.js']) {
+			expect(isRuntimeAsset(p), p).toBe(false);
+		}
+	});
+	it('sums weight per kind and counts runtime bytes', () => {
+		const s = summarizeWeight([
+			{ path: '/', raw: 1000, gzip: 300 },
+			{ path: '/_astro/a.js', raw: 2000, gzip: 700 },
+			{ path: '/_astro/b.js', raw: 500, gzip: 200 },
+			{ path: '/ort/x.wasm', raw: 10, gzip: 5 },
+		]);
+		expect(s.byKind.js).toEqual({ count: 2, raw: 2500, gzip: 900 });
+		expect(s.total).toEqual({ raw: 3510, gzip: 1205 });
+		expect(s.runtimeBytes).toBe(10);
+		expect(s.count).toBe(4);
+	});
+});
+
+describe('bench targets and table', () => {
+	it('checks each kind of target and says n/a for missing values', () => {
+		expect(meets(49_999, TARGETS.lessonJsGzip)).toBe(true);
+		expect(meets(50_001, TARGETS.lessonJsGzip)).toBe(false);
+		expect(meets(0, TARGETS.runtimeBytesBeforeRun)).toBe(true);
+		expect(meets(1, TARGETS.runtimeBytesBeforeRun)).toBe(false);
+		expect(meets(95, TARGETS.lighthousePerformance)).toBe(true);
+		expect(meets(1.26, TARGETS.dOverA)).toBe(false);
+		expect(meets(NaN, TARGETS.cOverA)).toBeNull();
+		expect([true, false, null].map(metLabel)).toEqual(['yes', 'NO', 'n/a']);
+	});
+	it('pads columns under a rule', () => {
+		const t = formatTable(['measure', 'value'], [['(c)/(a)', '1.050'], ['x', 2]]);
+		expect(t.split('\n')).toEqual(['measure  value', '-------  -----', '(c)/(a)  1.050', 'x        2']);
+	});
+});
