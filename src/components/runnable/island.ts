@@ -71,7 +71,6 @@ class RunnableBlock {
 		runLabel: HTMLElement;
 		pause: HTMLButtonElement;
 		pauseLabel: HTMLElement;
-		pauseIcon: HTMLElement;
 		step: HTMLButtonElement;
 		stop: HTMLButtonElement;
 		reset: HTMLButtonElement;
@@ -129,7 +128,6 @@ class RunnableBlock {
 			runLabel: q('run-label'),
 			pause: q('pause'),
 			pauseLabel: q('pause-label'),
-			pauseIcon: q('pause-icon'),
 			step: q('step'),
 			stop: q('stop'),
 			reset: q('reset'),
@@ -311,7 +309,6 @@ class RunnableBlock {
 		el.runLabel.textContent = state === 'done' || state === 'error' ? 'Run again' : 'Run';
 		el.pause.disabled = !(state === 'running' || state === 'paused');
 		el.pauseLabel.textContent = state === 'paused' ? 'Resume' : 'Pause';
-		el.pauseIcon.textContent = state === 'paused' ? '▶' : '⏸';
 		el.pause.setAttribute('aria-pressed', String(state === 'paused'));
 		el.stop.disabled = !active;
 		el.step.disabled = state === 'loading' || state === 'error';
@@ -604,7 +601,7 @@ class RunnableBlock {
 		const b = info.backend;
 		const name = b.backend === 'webgpu' ? 'WebGPU' : `WebAssembly${b.threads > 1 ? `, ${b.threads} threads` : ''}`;
 		this.el.backend.hidden = false;
-		this.el.backend.textContent = `Running on ${name}${b.fellBack ? ' (fallback)' : ''}`;
+		this.el.backend.textContent = `Running on ${name}${b.fellBack ? ', fell back' : ''}: ${b.reason}`;
 		this.el.backend.title = `${info.modelId} (${info.dtype}): ${b.reason}`;
 		this.el.backend.dataset.backend = b.backend;
 		this.el.backend.setAttribute('aria-label', `Backend: ${name}${b.fellBack ? `, fell back because ${b.reason}` : `, ${b.reason}`}`);
@@ -623,6 +620,8 @@ class RunnableBlock {
 		const s = this.runSettings;
 		const current = view.current;
 		this.code.show(current?.step, view.previous?.step);
+		this.root.dataset.eventIndex = String(view.index);
+		this.root.dataset.currentStep = current?.step ?? '';
 		this.chips.update(view.tokens);
 		this.cands.update(view.candidates, view.chosen);
 		this.chart.update(view.forwardMs, current && current.step !== 'done' ? view.iteration : -1);
