@@ -126,3 +126,16 @@ export const TARGETS = {
 	lighthousePerformance: { op: '>=', limit: 95, text: '≥ 95' },
 	lighthouseAccessibility: { op: '>=', limit: 95, text: '≥ 95' },
 };
+
+/**
+ * Lighthouse's CPU slowdown for a mid-tier-mobile result, from the host's BenchmarkIndex, per the
+ * table in Lighthouse's docs/throttling.md ("Calibrating the CPU slowdown"): the default 4× is
+ * meant for a high-end desktop (BenchmarkIndex 1500–2000); a low-end desktop or high-end mobile
+ * host (800–1500) needs 2×; a host already in the mid-tier mobile bracket (125–800) needs 1×.
+ * @param {number} benchmarkIndex
+ */
+export function cpuMultiplierFor(benchmarkIndex) {
+	if (!Number.isFinite(benchmarkIndex) || benchmarkIndex >= 1500) return 4;
+	if (benchmarkIndex >= 800) return 2;
+	return 1;
+}

@@ -242,6 +242,31 @@ async function widgetRun(prompt: string, n: number): Promise<RunResult> {
 	return { ms, tokens: ids.length, ids };
 }
 
+/**
+ * (d†) diagnostic only: the same widget run with its animation-frame paints throttled to at most
+ * one per `intervalMs`, emulating the proposed fix (repaint at ~10 Hz in real-time mode) without
+ * touching the widget's code. Not one of the issue's contestants; never used for a target.
+ */
+async function widgetRunThrottled(prompt: string, n: number, intervalMs = 100): Promise<RunResult> {
+	const raf = window.requestAnimationFrame;
+	let last = 0;
+	window.requestAnimationFrame = (cb: FrameRequestCallback) => {
+		const wait = Math.max(0, last + intervalMs - performance.now());
+		const id = window.setTimeout(() => {
+			raf((t) => {
+				last = performance.now();
+				cb(t);
+			});
+		}, wait);
+		return id;
+	};
+	try {
+		return await widgetRun(prompt, n);
+	} finally {
+		window.requestAnimationFrame = raf;
+	}
+}
+
 // ---- naive vs cached per-step time ---------------------------------------------------------
 
 function median(xs: number[]): number {
@@ -288,7 +313,7 @@ async function stepCost(lengths: number[], reps: number) {
 
 // ---- the driver API ------------------------------------------------------------------------
 
-export type Contestant = 'a' | 'b' | 'c' | 'cPage' | 'd';
+export type Contestant = 'a' | 'b' | 'c' | 'cPage' | 'd' | 'dThrottled';
 
 export interface BenchApi {
 	init(): Promise<{ backend: unknown; threads: number; crossOriginIsolated: boolean; ortVersion: string; tfVersion: string; loadMs: Record<string, number> }>;
@@ -387,6 +412,8 @@ export function installBench(): void {
 					return runtimeInPage(prompt, n);
 				case 'd':
 					return widgetRun(prompt, n);
+				case 'dThrottled':
+					return widgetRunThrottled(prompt, n);
 			}
 		},
 		stepCost,

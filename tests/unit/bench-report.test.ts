@@ -88,3 +88,14 @@ describe('bench targets and table', () => {
 		expect(t.split('\n')).toEqual(['measure  value', '-------  -----', '(c)/(a)  1.050', 'x        2']);
 	});
 });
+
+describe('Lighthouse CPU calibration', () => {
+	it("follows Lighthouse's throttling table for a mid-tier mobile target", async () => {
+		const { cpuMultiplierFor } = await import('../../bench/lib/report.mjs');
+		expect(cpuMultiplierFor(1800)).toBe(4);
+		expect(cpuMultiplierFor(1200)).toBe(2);
+		expect(cpuMultiplierFor(850)).toBe(2);
+		expect(cpuMultiplierFor(250)).toBe(1);
+		expect(cpuMultiplierFor(NaN)).toBe(4);
+	});
+});
