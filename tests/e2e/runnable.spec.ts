@@ -35,7 +35,11 @@ async function setUp(b: Locator, s: { prompt?: string; max?: number; speed?: 're
 	if (s.prompt !== undefined) await b.locator('[data-rc="prompt"]').fill(s.prompt);
 	if (s.max !== undefined) await b.locator('[data-rc="max"]').fill(String(s.max));
 	if (s.speed) await b.locator(`[data-rc="speed"][value="${s.speed}"]`).check();
-	if (s.mode) await b.locator(`[data-rc="mode"][value="${s.mode}"]`).check();
+	if (s.mode) {
+		const more = b.locator('[data-rc="more"]');
+		if (!(await more.evaluate((d) => (d as HTMLDetailsElement).open))) await more.locator('summary').click();
+		await b.locator(`[data-rc="mode"][value="${s.mode}"]`).check();
+	}
 }
 
 async function chipIds(b: Locator): Promise<number[]> {
@@ -219,6 +223,8 @@ test.describe('runnable code: lesson 1', () => {
 		await expect(b.locator('[data-rc="topk"]')).toHaveValue('20');
 		await expect(b.locator('[data-rc="topp"]')).toHaveValue('0.9');
 		await expect(b.locator('[data-rc="seed"]')).toHaveValue('7');
+		await expect(b.locator('[data-rc="more"]')).toHaveAttribute('open', '');
+		await expect(b.locator('[data-rc="more-summary"]')).toHaveText('KV cache, sampling (temperature 0.7, top-k 20, top-p 0.9, seed 7)');
 		await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(b).toHaveAttribute('data-event-index', String(step));
 

@@ -176,6 +176,8 @@ class RunnableBlock {
 		const link = parseLink(location.href, this.id, this.config.defaults);
 		if (link) {
 			this.writeSettings(link.settings);
+			const d = this.config.defaults;
+			if (link.settings.mode !== d.mode || link.settings.strategy !== d.strategy) must<HTMLDetailsElement>(root, 'more').open = true;
 			if (link.problems.length) this.el.settingsNote.textContent = `The link's settings were adjusted: ${link.problems.join(' ')}`;
 			this.target = link.step;
 			void this.run({ speed: 'realtime' });
@@ -217,8 +219,15 @@ class RunnableBlock {
 	}
 
 	private syncSamplingFields(): void {
-		const sampling = this.root.querySelector<HTMLInputElement>('[data-rc="strategy"]:checked')?.value === 'sample';
+		const radio = (name: string) => this.root.querySelector<HTMLInputElement>(`[data-rc="${name}"]:checked`)?.value;
+		const sampling = radio('strategy') === 'sample';
 		this.el.sampling.disabled = !sampling;
+		const summary = this.root.querySelector<HTMLElement>('[data-rc="more-summary"]');
+		if (summary) {
+			summary.textContent = `${radio('mode') === 'cached' ? 'KV cache' : 'naive'}, ${
+				sampling ? `sampling (temperature ${this.el.temperature.value}, top-k ${this.el.topk.value}, top-p ${this.el.topp.value}, seed ${this.el.seed.value})` : 'greedy'
+			}`;
+		}
 	}
 
 	private writeSpeed(speed: Speed): void {
@@ -238,7 +247,8 @@ class RunnableBlock {
 		el.reset.addEventListener('click', () => this.reset());
 		must<HTMLElement>(this.root, 'retry').addEventListener('click', () => void this.run({ speed: this.speed }));
 		must<HTMLFormElement>(this.root, 'form').addEventListener('submit', (e) => e.preventDefault());
-		for (const r of this.root.querySelectorAll<HTMLInputElement>('[data-rc="strategy"]')) r.addEventListener('change', () => this.syncSamplingFields());
+		for (const r of this.root.querySelectorAll<HTMLInputElement>('[data-rc="strategy"], [data-rc="mode"]')) r.addEventListener('change', () => this.syncSamplingFields());
+		for (const i of [el.temperature, el.topk, el.topp, el.seed]) i.addEventListener('change', () => this.syncSamplingFields());
 		for (const r of this.root.querySelectorAll<HTMLInputElement>('[data-rc="speed"]')) {
 			r.addEventListener('change', () => {
 				if (r.checked) this.setSpeed(r.value as Speed);
