@@ -179,8 +179,7 @@ class RunnableBlock {
 			const d = this.config.defaults;
 			if (link.settings.mode !== d.mode || link.settings.strategy !== d.strategy) must<HTMLDetailsElement>(root, 'more').open = true;
 			if (link.problems.length) this.el.settingsNote.textContent = `The link's settings were adjusted: ${link.problems.join(' ')}`;
-			this.target = link.step;
-			void this.run({ speed: 'realtime' });
+			void this.run({ speed: 'realtime', target: link.step });
 		}
 	}
 
@@ -348,7 +347,8 @@ class RunnableBlock {
 
 	// ---- running --------------------------------------------------------------------------
 
-	async run(opts: { speed?: Speed } = {}): Promise<void> {
+	async run(opts: { speed?: Speed; target?: number | undefined } = {}): Promise<void> {
+		this.target = opts.target;
 		if (opts.speed) {
 			this.speed = opts.speed;
 			this.writeSpeed(opts.speed);
@@ -379,6 +379,7 @@ class RunnableBlock {
 		}
 		if (generation !== this.generation) return;
 		this.showBackend();
+		this.chips.eosId = this.cands.eosId = this.info.eosId;
 
 		const paced = this.speed !== 'realtime';
 		let handle: RunHandle;

@@ -4,6 +4,8 @@ import { formatProb, visibleWhitespace } from './view-model';
 
 export class CandidateBars {
 	private shown: readonly Candidate[] | undefined;
+	/** The end-of-sequence id, shown as ⟨eos⟩. */
+	eosId: number | undefined;
 
 	constructor(readonly list: HTMLOListElement) {}
 
@@ -17,7 +19,7 @@ export class CandidateBars {
 			const pct = Math.max(0, Math.min(100, c.prob * 100));
 			const label = document.createElement('span');
 			label.className = 'rc-cand-token';
-			label.textContent = `${isChosen ? '✓ ' : ''}“${visibleWhitespace(c.token)}”`;
+			label.textContent = `${isChosen ? '✓ ' : ''}${c.id === this.eosId ? '⟨eos⟩' : `“${visibleWhitespace(c.token)}”`}`;
 			const bar = document.createElement('span');
 			bar.className = 'rc-cand-bar';
 			bar.setAttribute('aria-hidden', 'true');

@@ -8,6 +8,8 @@ import { visibleWhitespace } from './view-model';
 
 export class ChipList {
 	private rendered: TokenChip[] = [];
+	/** The end-of-sequence id, shown as ⟨eos⟩ rather than as its (often empty) text. */
+	eosId: number | undefined;
 	private active = 0;
 
 	constructor(readonly list: HTMLOListElement) {
@@ -38,7 +40,7 @@ export class ChipList {
 		li.dataset.pos = String(pos);
 		li.dataset.id = String(token.id);
 		li.tabIndex = -1;
-		const text = visibleWhitespace(token.token) || '∅';
+		const text = token.id === this.eosId ? '⟨eos⟩' : visibleWhitespace(token.token) || '∅';
 		li.textContent = text;
 		li.title = `id ${token.id}`;
 		li.setAttribute('aria-label', `${token.generated ? 'generated' : 'prompt'} token ${pos + 1}: “${text}”, id ${token.id}`);
