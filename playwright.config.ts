@@ -17,7 +17,9 @@ export default defineConfig({
 	forbidOnly: Boolean(process.env.CI),
 	retries: 0,
 	workers: 2,
-	timeout: 60_000,
+	// Generous: CI machines have two cores, and some specs load a real model.
+	timeout: 120_000,
+	expect: { timeout: 15_000 },
 	reporter: [['list']],
 	use: {
 		baseURL: localSiteUrl,
