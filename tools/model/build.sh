@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds public/models/kjv-gpt-2m from nothing: corpus, tokenizer, training,
 # ONNX export, int8 quantization, model card, then the model tests.
-#   npm run model:build                 the shipped model (about 40 minutes on 2 cores)
+#   npm run model:build                 the shipped model (about 25 minutes on 2 cores)
 #   npm run model:build -- --compare    also the short corpus comparison runs
 set -euo pipefail
 
@@ -13,7 +13,7 @@ reference="$root/tests/model/fixtures/kjv-gpt-2m.reference.json"
 # Debian's torch and onnx import only from the system interpreter, not pyenv's.
 py=/usr/bin/python3
 
-steps=1200
+steps=500
 compare=0
 for arg in "$@"; do
   case "$arg" in
@@ -46,7 +46,7 @@ cd "$here"
 if ((compare)); then
   for corpus in kjv fortunes; do
     echo "== comparison run: $corpus"
-    $py train.py --corpus "$corpus" --steps 300 --eval-every 100 --out "$work/compare-$corpus"
+    $py train.py --corpus "$corpus" --steps 150 --batch 4 --eval-every 50 --out "$work/compare-$corpus"
   done
 fi
 

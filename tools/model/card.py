@@ -142,7 +142,7 @@ phrase-level King James English, not reliable or meaningful text.
 | optimiser | AdamW (β 0.9/0.95, weight decay 0.1 on matrices), peak LR {m['lr']}, 100 warm-up steps, cosine to 5% |
 | seed | {m['seed']} |
 | hardware | 2 CPU cores, Debian's python3-torch {m['torch']} with OpenBLAS |
-| training time | {m['train_seconds'] / 60:.1f} minutes (tokenizer {m['tokenizer_seconds']:.0f} s) |
+| training time | {m['train_seconds'] / 60:.1f} minutes wall clock (tokenizer {m['tokenizer_seconds']:.0f} s), on cores shared with other jobs |
 | held-out loss | **{m['val_loss']:.3f}** nats/token, perplexity **{m['val_perplexity']:.1f}**, {m.get('val_bits_per_char', float('nan')):.3f} bits/char |
 
 | step | train loss | held-out loss | held-out ppl | minutes |
