@@ -72,7 +72,8 @@ export interface EncodeEvent extends EventBase {
   step: 'encode';
   ids: number[];
   tokens: string[];
-  /** Set when the prompt was longer than the context and its start dropped. */
+  /** Set when the prompt did not fit: its start was dropped, keeping the last contextSize − 1
+   *  tokens so that one new token fits. */
   truncated?: { droppedTokens: number; contextSize: number };
   /** The prompt was empty and generation starts from the BOS/EOS token. */
   startedFromBos: boolean;

@@ -7,3 +7,5 @@ export * from './events';
 export { getRuntime, createRuntimeClient, RuntimeError } from './client';
 export type { LoadOptions, RunOptions, RunHandle, RuntimeClient, ModelInfo } from './client';
 export type { RuntimeErrorKind } from './errors';
+/** Pure settings check (throws RuntimeError 'bad-settings'), for forms that want to validate before running. */
+export { validateSettings, SAMPLE_DEFAULTS, DEFAULT_TOP_CANDIDATES } from './settings';

@@ -25,7 +25,7 @@ export interface ModelInfo {
   eosId: number;
   /** The folder the files came from. */
   modelUrl: string;
-  /** Bytes downloaded for this model (all files). */
+  /** Bytes this load downloaded: the model's files, plus ORT's .wasm binary the first time a build is used. */
   bytes: number;
 }
 
@@ -55,6 +55,9 @@ export interface LoadDeps {
 }
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 180_000;
+
+/** ORT builds whose binary this worker already handed over. */
+const binaryProvided = new Set<BackendName>();
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -100,11 +103,12 @@ export async function fetchFiles(
   const totals = responses.map((r) => Number(r.headers.get('content-length')) || 0);
   const loaded = files.map(() => 0);
   const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  const labels = files.map((f) => (/^[a-z]+:/i.test(f) ? new URL(f).pathname.split('/').pop()! : f));
   const report = (i: number) => {
     if (!onProgress) return;
     const total = totals[i]! && loaded[i]! > totals[i]! ? loaded[i]! : totals[i]!;
     onProgress({
-      file: files[i]!,
+      file: labels[i]!,
       loaded: loaded[i]!,
       total,
       overallLoaded: sum(loaded),
@@ -194,12 +198,16 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
   const decision = await (deps.chooseBackend ?? chooseBackend)(req.backend);
 
   const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', onnxFile(req.dtype)];
+  // ORT's own binary is the biggest download (14–27 MB), so we fetch it too, for
+  // honest progress, and hand it to ORT. Only once per build: ORT initialises once.
+  const ortBinaryUrl = req.ortBaseUrl && !binaryProvided.has(decision.backend) ? new URL(ORT_FILES[decision.backend].wasm, req.ortBaseUrl).href : null;
+  if (ortBinaryUrl) files.push(ortBinaryUrl);
   // The runtime module and the files download at the same time.
   const ortPromise = deps.importOrt(decision.backend).catch((err: unknown) => {
     throw new RuntimeError('no-backend', `Could not load onnxruntime-web (${decision.backend}): ${describe(err)}`, { cause: err });
   });
   ortPromise.catch(() => undefined);
-  const [configBytes, tokBytes, tokConfigBytes, onnxBytes] = await fetchFiles(req.modelUrl, files, fetchImpl, deps.onProgress);
+  const [configBytes, tokBytes, tokConfigBytes, onnxBytes, ortBinary] = await fetchFiles(req.modelUrl, files, fetchImpl, deps.onProgress);
 
   const rawConfig = parseJson(configBytes!, 'config.json', req.modelUrl);
   let config: ModelConfig;
@@ -218,6 +226,10 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
 
   const ort = await ortPromise;
   const threads = configureOrt(ort, decision.backend, req.ortBaseUrl, decision);
+  if (ortBinary) {
+    ort.env.wasm.wasmBinary = ortBinary;
+    binaryProvided.add(decision.backend);
+  }
   const Tensor = ort.Tensor as unknown as TensorCtor;
 
   const timeoutMs = deps.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
@@ -273,7 +285,7 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
       vocabSize: config.vocabSize,
       eosId: config.eosId,
       modelUrl: req.modelUrl,
-      bytes: [configBytes, tokBytes, tokConfigBytes, onnxBytes].reduce((s, b) => s + b!.byteLength, 0),
+      bytes: [configBytes, tokBytes, tokConfigBytes, onnxBytes, ortBinary].reduce((s, b) => s + (b?.byteLength ?? 0), 0),
     },
   };
 }

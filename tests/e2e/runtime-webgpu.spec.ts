@@ -14,7 +14,7 @@ test.use({
 
 test('WebGPU (SwiftShader) produces the same greedy tokens as WASM', async ({ page }) => {
 	// SwiftShader compiles shaders on the CPU: slow, but correct.
-	test.setTimeout(420_000);
+	test.setTimeout(600_000);
 	await openHarness(page);
 
 	const adapter = await page.evaluate(async () => {

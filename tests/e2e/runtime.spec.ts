@@ -5,7 +5,8 @@ import type { DoneEvent, GenerateSettings } from '../../src/runtime/events';
 import { greedy, openHarness } from './runtime-harness';
 
 test.describe('runtime on WASM in Chromium', () => {
-	test.describe.configure({ timeout: 180_000 });
+	// Generous: the suite shares a few CPU cores with builds and other browsers.
+	test.describe.configure({ timeout: 300_000 });
 
 	test('loads the bundled model with the WASM-only ORT build, streams both modes with equal greedy tokens', async ({ page }) => {
 		const requests: string[] = [];
@@ -18,6 +19,10 @@ test.describe('runtime on WASM in Chromium', () => {
 		expect(load.info.backend).toMatchObject({ backend: 'wasm', fellBack: false, threads: 1, reason: expect.stringMatching(/WASM forced/) });
 		const last = load.progress!.at(-1);
 		expect(last.overallLoaded).toBe(last.overallTotal);
+		// Progress covers ORT's binary (the biggest file) as well as the model's files.
+		expect(new Set(load.progress!.map((p) => p.file))).toEqual(
+			new Set(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx', 'ort-wasm-simd-threaded.wasm']),
+		);
 
 		// Runtime files come from the site itself, and only the WASM build's binary.
 		const ort = requests.filter((u) => /ort[-.][^/]*\.(wasm|mjs)$/.test(u)).map((u) => new URL(u).pathname);
@@ -102,7 +107,7 @@ test.describe('runtime when cross-origin isolated', () => {
 	test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 	test('uses several threads and produces the same tokens as one thread', async ({ page }) => {
-		test.setTimeout(180_000);
+		test.setTimeout(300_000);
 		await openHarness(page);
 		expect((await page.evaluate(() => window.runtimeHarness.load({ backend: 'wasm' }))).error).toBeUndefined();
 		const single = await page.evaluate((s) => window.runtimeHarness.run('In the beginning God created', s), greedy(6, 'cached'));
