@@ -11,7 +11,7 @@
 // Targets are reported, never asserted: the exit code is 0 unless the bench itself failed.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,6 +50,9 @@ const { values: opt } = parseArgs({
 });
 
 const DIST = 'bench/.dist';
+const STAMP = path.join(DIST, '.bench-build.json');
+/** Inputs of the bench build: when none changed since the last bench build, it is reused. */
+const BUILD_INPUTS = ['src', 'public', 'bench/page', 'bench/astro.config.mjs', 'bench/precompress.mjs', 'astro.config.mjs', 'package-lock.json'];
 const LESSON = '/lessons/the-autoregressive-loop/';
 const LANDING = '/';
 const BENCH_PAGE = '/dev/bench/';
@@ -85,6 +88,27 @@ function run(cmd, args, env = {}) {
 	});
 }
 
+function newestMtime(p) {
+	if (!existsSync(p)) return 0;
+	const st = statSync(p);
+	if (!st.isDirectory()) return st.mtimeMs;
+	let newest = st.mtimeMs;
+	for (const e of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
+	return newest;
+}
+
+function buildIsFresh() {
+	if (!existsSync(STAMP)) return false;
+	try {
+		const stamp = JSON.parse(readFileSync(STAMP, 'utf8'));
+		if (Boolean(stamp.precompressed) !== (process.env.BENCH_PRECOMPRESS === '1')) return false;
+	} catch {
+		return false;
+	}
+	const built = statSync(STAMP).mtimeMs;
+	return BUILD_INPUTS.every((p) => newestMtime(p) < built);
+}
+
 function gitCommit() {
 	try {
 		const head = readFileSync('.git/HEAD', 'utf8').trim();
@@ -117,11 +141,19 @@ function sizesOf(urlPath) {
 	return gzCache.get(key);
 }
 
+/** A fresh context (empty cache) with timeouts for a heavily loaded machine. */
+async function newContext(browser) {
+	const context = await browser.newContext();
+	context.setDefaultNavigationTimeout(180_000);
+	context.setDefaultTimeout(180_000);
+	return context;
+}
+
 // ---- 1. page weight ------------------------------------------------------------------------
 
 async function pageWeight(browser, server) {
 	say('page weight: lesson 1, no interaction');
-	const context = await browser.newContext();
+	const context = await newContext(browser);
 	const page = await context.newPage();
 	const from = server.log.length;
 	await page.goto(server.origin + LESSON, { waitUntil: 'load' });
@@ -178,7 +210,7 @@ const WORKER_TAP = `(() => {
 
 async function coldStart(browser, server) {
 	say('cold start: fresh context, lesson 1, Run (real time) to the first token');
-	const context = await browser.newContext();
+	const context = await newContext(browser);
 	const page = await context.newPage();
 	await page.addInitScript(WORKER_TAP);
 	await page.goto(server.origin + LESSON, { waitUntil: 'load' });
@@ -283,13 +315,13 @@ async function coldStart(browser, server) {
 
 async function perToken(browser, server) {
 	say('per-token: bench page, loading (a) raw ORT, (b) transformers.js, (c) runtime, (d) widget');
-	const context = await browser.newContext();
+	const context = await newContext(browser);
 	const page = await context.newPage();
 	const errors = [];
 	page.on('pageerror', (e) => errors.push(String(e)));
 	page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
-	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 60_000 });
+	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 180_000 });
 
 	const init = await page.evaluate(() => window.__bench.init());
 	// Calibrate: a prompt whose greedy continuation runs N tokens without EOS.
@@ -340,6 +372,7 @@ async function perToken(browser, server) {
 			const d = (/** @type {string} */ k) => (m1[k] ?? 0) - (m0[k] ?? 0);
 			samples.push({
 				wallMsPerToken: r.ms / r.tokens,
+				sessionRunMsPerToken: r.runMs === undefined || r.runMs === null ? NaN : r.runMs / r.tokens,
 				mainThreadCpuMsPerToken: (d('ThreadTime') * 1000) / r.tokens,
 				rendererCpuMsPerToken: (d('ProcessTime') * 1000) / r.tokens,
 				mainTaskMsPerToken: (d('TaskDuration') * 1000) / r.tokens,
@@ -350,6 +383,8 @@ async function perToken(browser, server) {
 			});
 		}
 		profile[w] = Object.fromEntries(Object.keys(samples[0]).map((k) => [k, +median(samples.map((x) => x[k])).toFixed(3)]));
+		// Share of the wall time the model itself was computing: the rest is loop, messages, UI, waiting.
+		profile[w].modelBusyShare = +(profile[w].sessionRunMsPerToken / profile[w].wallMsPerToken).toFixed(3);
 	}
 	await cdp.detach();
 
@@ -480,8 +515,13 @@ async function benchmarkIndex(browser) {
 
 async function main() {
 	const machineStart = machine();
+	/** @type {Record<string, unknown>} */
+	const result0 = {};
 	say(`machine: ${machineStart.cpus}× ${machineStart.cpuModel}, load ${machineStart.loadavg.join(' / ')}`);
-	if (!opt['skip-build'] || !existsSync(path.join(DIST, 'index.html'))) {
+	const fresh = buildIsFresh();
+	if (opt['skip-build'] && existsSync(path.join(DIST, 'index.html'))) say('reusing bench/.dist (--skip-build)');
+	else if (fresh) say('reusing bench/.dist: built after every change to src/, public/, bench/page/ and the configs');
+	else {
 		say('building the site (astro build --config bench/astro.config.mjs → bench/.dist)');
 		const b = await run(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build', '--config', 'bench/astro.config.mjs'], {
 			ASTRO_TELEMETRY_DISABLED: '1',
@@ -492,13 +532,16 @@ async function main() {
 			console.error(b.out.slice(-4000));
 			throw new Error('the bench build failed');
 		}
+		writeFileSync(STAMP, JSON.stringify({ builtAt: new Date().toISOString(), precompressed: process.env.BENCH_PRECOMPRESS === '1' }));
 	}
+	result0.buildS = Math.round((Date.now() - started) / 1000);
 	const chromium = findChromium();
 	if (!chromium) throw new Error('No Chromium found (set CHROMIUM_PATH).');
 	const server = await startServer({ dir: DIST });
 	const { chromium: pw } = await import('playwright-core');
 	const browser = await pw.launch({ executablePath: chromium.path, headless: true, args: chromiumArgs });
 	const result = {
+		...result0,
 		date: new Date().toISOString(),
 		commit: gitCommit(),
 		chromium: { path: chromium.path, version: browser.version() },
@@ -617,7 +660,7 @@ function printReport(r) {
 		'',
 		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, WASM, ${p.threads} thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
 	);
-	const label = { a: '(a) raw onnxruntime-web loop', b: '(b) transformers.js generate()', c: '(c) runtime loop, no UI (worker)', cPage: '(c*) runtime loop in-page, no worker', d: '(d) widget, real time', dThrottled: '(d†) widget, paints ≤ 10 Hz (emulated fix)' };
+	const label = { a: '(a) raw onnxruntime-web loop', b: '(b) transformers.js generate()', c: '(c) runtime loop, no UI (worker)', cPage: '(c*) runtime loop in-page, no worker', d: '(d) widget, real time', dThrottled: '(d†) widget, DOM writes batched ≤ 10 Hz (emulated fix)' };
 	out.push(
 		formatTable(
 			['contestant', 'ms/token (median)', 'IQR', 'min', 'tokens', 'same tokens as (a)'],
@@ -643,8 +686,8 @@ function printReport(r) {
 	out.push('', 'CPU profile per token (Chromium Performance metrics, median of 3 runs each): main thread = the page; renderer = page + worker + compositor threads');
 	out.push(
 		formatTable(
-			['contestant', 'wall', 'renderer CPU', 'main-thread CPU', 'main tasks', 'script', 'style+layout', 'layouts', 'style recalcs'],
-			Object.entries(p.profile).map(([k, v]) => [label[k], v.wallMsPerToken.toFixed(2), v.rendererCpuMsPerToken.toFixed(2), v.mainThreadCpuMsPerToken.toFixed(2), v.mainTaskMsPerToken.toFixed(2), v.scriptMsPerToken.toFixed(2), v.styleLayoutMsPerToken.toFixed(2), v.layoutsPerToken.toFixed(2), v.styleRecalcsPerToken.toFixed(2)]),
+			['contestant', 'wall', 'session.run', 'model busy', 'renderer CPU', 'main-thread CPU', 'main tasks', 'script', 'style+layout', 'layouts', 'style recalcs'],
+			Object.entries(p.profile).map(([k, v]) => [label[k], v.wallMsPerToken.toFixed(2), Number.isFinite(v.sessionRunMsPerToken) ? v.sessionRunMsPerToken.toFixed(2) : '-', Number.isFinite(v.modelBusyShare) ? `${Math.round(v.modelBusyShare * 100)}%` : '-', v.rendererCpuMsPerToken.toFixed(2), v.mainThreadCpuMsPerToken.toFixed(2), v.mainTaskMsPerToken.toFixed(2), v.scriptMsPerToken.toFixed(2), v.styleLayoutMsPerToken.toFixed(2), v.layoutsPerToken.toFixed(2), v.styleRecalcsPerToken.toFixed(2)]),
 		),
 	);
 	out.push('', 'Naive vs cached, one step at sequence length L (raw session, median of 5):');
@@ -668,7 +711,7 @@ function printReport(r) {
 
 	out.push('', 'Targets (reported, not asserted)');
 	out.push(formatTable(['measure', 'value', 'target', 'met?'], r.targets.map((t) => [t.measure, t.shown, t.target, metLabel(t.met)])));
-	out.push('', `Bench took ${r.durationS} s.`);
+	out.push('', `Bench took ${r.durationS} s (build ${r.buildS} s).`);
 	console.log(out.join('\n'));
 }
 
