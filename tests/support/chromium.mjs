@@ -98,7 +98,10 @@ export async function ensureChromium({ log = console.log } = {}) {
 			log('Chromium: download failed; installing the distribution package (apt-get install chromium)…');
 			const apt = (...args) => {
 				const [command, ...rest] = [...sudo, 'apt-get', ...args];
-				return run(command, rest, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdin: 'ignore' });
+				return run(command, rest, {
+					env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+					stdio: ['ignore', 'inherit', 'inherit'],
+				});
 			};
 			apt('update');
 			if (!apt('install', '-y', '--no-install-recommends', 'chromium')) apt('install', '-y', 'chromium-browser');
