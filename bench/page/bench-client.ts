@@ -37,8 +37,19 @@ export interface RunResult {
 
 /** Forward-pass times the runtime worker reported (ForwardEvent.ms), read off its messages. */
 const workerForwardMs: number[] = [];
+/**
+ * Diagnostic only: extra events of flow-control window granted to the worker. The client sends
+ * `{ type: 'credit', upTo }` with its window (3 events); adding 2 emulates a window of one loop
+ * iteration (5 events) without changing the runtime.
+ */
+let extraWindow = 0;
 const NativeWorker = window.Worker;
 window.Worker = class extends NativeWorker {
+	override postMessage(message: unknown, ...rest: unknown[]): void {
+		const m = message as { type?: string; upTo?: number } | null;
+		if (extraWindow && m?.type === 'credit' && typeof m.upTo === 'number') message = { ...m, upTo: m.upTo + extraWindow };
+		(super.postMessage as (m: unknown, ...r: unknown[]) => void)(message, ...rest);
+	}
 	constructor(url: string | URL, opts?: WorkerOptions) {
 		super(url, opts);
 		this.addEventListener('message', (e: MessageEvent) => {
@@ -47,6 +58,16 @@ window.Worker = class extends NativeWorker {
 		});
 	}
 } as typeof Worker;
+
+/** Runs `f` with the worker's flow-control window widened by `extra` events (diagnostic). */
+async function withWiderWindow(extra: number, f: () => Promise<RunResult>): Promise<RunResult> {
+	extraWindow = extra;
+	try {
+		return await f();
+	} finally {
+		extraWindow = 0;
+	}
+}
 
 /** Runs `f` and adds the worker's forward-pass time during it. */
 async function withWorkerRunMs(f: () => Promise<RunResult>): Promise<RunResult> {
@@ -358,7 +379,7 @@ async function stepCost(lengths: number[], reps: number) {
 
 // ---- the driver API ------------------------------------------------------------------------
 
-export type Contestant = 'a' | 'b' | 'c' | 'cPage' | 'd' | 'dThrottled';
+export type Contestant = 'a' | 'b' | 'c' | 'cPage' | 'd' | 'dThrottled' | 'cWindow' | 'dFixed';
 
 export interface BenchApi {
 	init(): Promise<{ backend: unknown; threads: number; crossOriginIsolated: boolean; ortVersion: string; tfVersion: string; loadMs: Record<string, number> }>;
@@ -459,6 +480,10 @@ export function installBench(): void {
 					return withWorkerRunMs(() => widgetRun(prompt, n));
 				case 'dThrottled':
 					return withWorkerRunMs(() => widgetRunThrottled(prompt, n));
+				case 'cWindow':
+					return withWorkerRunMs(() => withWiderWindow(2, () => runtimeWorker(prompt, n)));
+				case 'dFixed':
+					return withWorkerRunMs(() => withWiderWindow(2, () => widgetRunThrottled(prompt, n)));
 			}
 		},
 		stepCost,
