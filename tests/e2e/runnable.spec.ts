@@ -15,9 +15,13 @@ const HEAVY = /\/ort\/|ort-wasm|\.wasm(\?|$)|\.onnx(\?|$)|\/models\/|worker/;
 const LOAD_TIMEOUT = 90_000;
 
 let model: LoadedModel | undefined;
-/** The widget's default dtype is the runtime's default (q8); the Node side uses the same. */
+/**
+ * The same loop in Node, on the same bytes the browser gets: the model is fetched from the site
+ * under test, so a stale build or a model swapped mid-run cannot make the two sides disagree.
+ * The widget's dtype is the runtime's default (q8); the Node side uses the same.
+ */
 async function nodeRun(prompt: string, settings: GenerateSettings): Promise<StepEvent[]> {
-	model ??= await loadTestModel('q8');
+	model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
 	return collect(generate(model, prompt, settings));
 }
 const greedy = (maxNewTokens: number, mode: 'naive' | 'cached' = 'naive'): GenerateSettings => ({
@@ -136,8 +140,14 @@ test.describe('runnable code: lesson 1', () => {
 		await expect(b).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
 		// The current line shows a marker besides the colour.
 		await expect(b.locator('.line[aria-current="step"]').first()).toBeVisible({ timeout: 30_000 });
-		const marker = await b.locator('.line[aria-current="step"]').first().evaluate((el) => getComputedStyle(el, '::before').content);
-		expect(marker).toContain('▶');
+		// One evaluation, so the lines are read in one frame.
+		const markers = await b.evaluate((root) => ({
+			current: [...root.querySelectorAll('.line[aria-current="step"]')].map((l) => getComputedStyle(l, '::before').content),
+			previous: [...root.querySelectorAll('.line.rc-prev:not([aria-current])')].map((l) => getComputedStyle(l, '::before').content),
+		}));
+		expect(markers.current.length).toBeGreaterThan(0);
+		for (const m of markers.current) expect(m).toContain('▶');
+		for (const m of markers.previous) expect(m).toContain('▷');
 		await expect(b).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
 		const { steps, times } = await log();
 		const events = await nodeRun(await b.locator('[data-rc="prompt"]').inputValue(), greedy(2));
@@ -325,11 +335,17 @@ test.describe('runnable code: keyboard, accessibility, layouts', () => {
 		// Start from the listing (a tab stop) and reach everything with the keyboard.
 		const pre = b.locator('pre');
 		await pre.focus();
+		for (const name of ['prompt', 'max']) {
+			await page.keyboard.press('Tab');
+			await expect(b.locator(`[data-rc="${name}"]`)).toBeFocused();
+		}
+		await page.keyboard.press('Tab');
+		await expect(b.locator('[data-rc="more"] summary')).toBeFocused();
 		await page.keyboard.press('Tab');
 		await expect(b.locator('[data-rc="run"]')).toBeFocused();
 		const outline = await b.locator('[data-rc="run"]').evaluate((el) => getComputedStyle(el).outlineStyle);
 		expect(outline).not.toBe('none');
-		await page.keyboard.press('Shift+Tab');
+		for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
 		await expect(pre).toBeFocused();
 
 		// Open the shortcuts list from the keyboard.

@@ -36,7 +36,10 @@ export class CodeHighlighter {
 		const before = prev && prev !== step ? (this.byStep.get(prev) ?? []) : [];
 		for (const line of this.current) if (!next.includes(line)) line.removeAttribute('aria-current');
 		for (const line of this.previous) if (!before.includes(line)) line.classList.remove('rc-prev');
-		for (const line of next) line.setAttribute('aria-current', 'step');
+		for (const line of next) {
+			line.setAttribute('aria-current', 'step');
+			line.classList.remove('rc-prev');
+		}
 		for (const line of before) if (!next.includes(line)) line.classList.add('rc-prev');
 		this.current = next;
 		this.previous = before.filter((l) => !next.includes(l));
