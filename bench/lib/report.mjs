@@ -116,7 +116,10 @@ export function formatTable(headers, rows) {
 	return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-/** The targets, in one place. */
+/**
+ * The issue's targets, in one place.
+ * @type {Record<'lessonJsGzip' | 'runtimeBytesBeforeRun' | 'cOverA' | 'dOverA' | 'cOverB' | 'lighthousePerformance' | 'lighthouseAccessibility', { op: '<=' | '>=' | '==', limit: number, text: string }>}
+ */
 export const TARGETS = {
 	lessonJsGzip: { op: '<=', limit: 50_000, text: '≤ 50 KB gzip' },
 	runtimeBytesBeforeRun: { op: '==', limit: 0, text: '0' },
