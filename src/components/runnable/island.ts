@@ -654,9 +654,10 @@ class RunnableBlock {
 		el.samplingNote.hidden = s.strategy !== 'sample' || this.state === 'idle';
 		el.chartDesc.textContent =
 			view.forwardMs.length > 1
-				? s.mode === 'naive'
-					? `${view.forwardMs.length} passes, one per output token. Naive: each pass reads the whole, growing sequence.`
-					: `${view.forwardMs.length} passes, one per output token. With the KV cache each pass after the first feeds one token.`
+				? `${view.forwardMs.length} passes, one per output token (first ${formatMs(view.forwardMs[0]!)}, latest ${formatMs(view.forwardMs[view.forwardMs.length - 1]!)}). ` +
+					(s.mode === 'naive'
+						? 'Naive: each pass reads the whole, growing sequence.'
+						: 'With the KV cache the first pass reads the prompt (prefill); each later pass feeds one token.')
 				: 'Each bar is one forward pass: one per output token.';
 
 		const done = view.done;
