@@ -1,6 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
+import sitemap from '@astrojs/sitemap';
 import starlightLlmsTxt from 'starlight-llms-txt';
 import { fileURLToPath } from 'node:url';
 import ortAssets from './src/runtime/astro-integration.mjs';
@@ -31,6 +32,9 @@ export default defineConfig({
 	integrations: [
 		// Serves onnxruntime-web's .wasm/.mjs under <base>ort/ and makes workers ES modules (src/runtime).
 		ortAssets(),
+		// Starlight adds a sitemap unless one is configured; this one leaves out the test-only
+		// pages under /dev/ (noindex harnesses for the runtime and runnable-block tests).
+		sitemap({ filter: (page) => !new URL(page).pathname.includes('/dev/') }),
 		starlight({
 			title: 'Token by Token',
 			description:
