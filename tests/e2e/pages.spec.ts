@@ -1,11 +1,13 @@
-// Checks that apply to every page of the site: found from the sitemap, plus the 404 page.
+// Checks that apply to every page of the site: found from the sitemap, plus the 404 page and the
+// test-only pages under /dev/, which the sitemap leaves out but a reader could still open.
 import { test, expect, expectAccessible, localUrl, publicSiteUrl } from '../support/fixtures';
 
 const sitemapPages = async (request: import('@playwright/test').APIRequestContext) => {
 	const xml = await (await request.get(localUrl('sitemap-0.xml'))).text();
 	const urls = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1] ?? '');
 	// The sitemap holds public URLs; visit the same paths on the local server.
-	return urls.map((url) => localUrl(url.slice(publicSiteUrl.length)));
+	const devPages = ['dev/runnable-blocks/', 'dev/runtime-harness/'].map((path) => localUrl(path));
+	return [...urls.map((url) => localUrl(url.slice(publicSiteUrl.length))), ...devPages];
 };
 
 for (const colorScheme of ['light', 'dark'] as const) {
