@@ -26,6 +26,10 @@ interface ClientConfig {
 
 /** Slow motion: how long each event stays on screen. */
 const SLOW_DWELL_MS = 650;
+/** At full speed tokens arrive every few milliseconds, and each repaint costs a style and layout
+ *  pass that competes with the model for the CPU (the bench measured ~10 ms a token). Ten paints a
+ *  second still reads as streaming. */
+const REALTIME_PAINT_MS = 100;
 /** Stop must end the run within a second; after this the block gives up waiting for the runtime. */
 const STOP_GRACE_MS = 800;
 
@@ -51,6 +55,10 @@ class RunnableBlock {
 	private dwellTimer: ReturnType<typeof setTimeout> | undefined;
 	private stopTimer: ReturnType<typeof setTimeout> | undefined;
 	private frame = 0;
+	private paintTimer: ReturnType<typeof setTimeout> | undefined;
+	private lastPaint = 0;
+	/** The step shown as in progress; written to the DOM in paint(), not per event. */
+	private pendingStep: LoopStep | undefined;
 	private info: ModelInfo | undefined;
 	/** Deep link: the event index to open at once the run is recorded. */
 	private target: number | undefined;
@@ -392,7 +400,7 @@ class RunnableBlock {
 		this.handle = handle;
 		this.setState(this.speed === 'step' ? 'paused' : 'running');
 		if (paced) {
-			this.code.showPending('encode');
+			this.setPending('encode');
 			handle.step();
 		}
 		void handle.done.catch(() => {}); // errors arrive through the iterator too
@@ -414,7 +422,7 @@ class RunnableBlock {
 		applyEvent(this.view, event);
 		// The next event after these is a forward pass: show that the model is running.
 		const forwardNext = event.step === 'encode' || (event.step === 'eos-check' && event.decision === 'continue');
-		this.code.showPending(forwardNext && this.speed !== 'step' ? 'forward' : undefined);
+		this.pendingStep = forwardNext && this.speed !== 'step' ? 'forward' : undefined;
 		this.schedule();
 		if (event.step === 'done') return;
 		if (this.state === 'running' && this.speed === 'slow') this.dwellThenStep();
@@ -437,7 +445,7 @@ class RunnableBlock {
 		this.clearDwell();
 		if (this.stopTimer !== undefined) clearTimeout(this.stopTimer);
 		this.handle = undefined;
-		this.code.showPending(undefined);
+		this.setPending(undefined);
 		if (this.target !== undefined && this.events.length) {
 			this.scrubIndex = Math.min(this.target, this.events.length - 1);
 			this.target = undefined;
@@ -449,7 +457,7 @@ class RunnableBlock {
 	private fail(error: unknown): void {
 		this.clearDwell();
 		this.handle = undefined;
-		this.code.showPending(undefined);
+		this.setPending(undefined);
 		const failure = toFailure(error);
 		this.lastFailure = failureMessage(failure);
 		this.el.errorMessage.textContent = this.lastFailure;
@@ -618,16 +626,32 @@ class RunnableBlock {
 		this.el.backend.setAttribute('aria-label', `Backend: ${name}${b.fellBack ? `, fell back because ${b.reason}` : `, ${b.reason}`}`);
 	}
 
+	private setPending(step: LoopStep | undefined): void {
+		this.pendingStep = step;
+		this.code.showPending(step);
+	}
+
 	private schedule(): void {
-		if (this.frame) return;
+		if (this.frame || this.paintTimer !== undefined) return;
+		const wait =
+			this.state === 'running' && this.speed === 'realtime' ? REALTIME_PAINT_MS - (performance.now() - this.lastPaint) : 0;
+		if (wait > 0) {
+			this.paintTimer = setTimeout(() => {
+				this.paintTimer = undefined;
+				this.schedule();
+			}, wait);
+			return;
+		}
 		this.frame = requestAnimationFrame(() => {
 			this.frame = 0;
+			this.lastPaint = performance.now();
 			this.paint();
 		});
 	}
 
 	private paint(): void {
 		const { el, view } = this;
+		this.code.showPending(this.pendingStep);
 		const s = this.runSettings;
 		const current = view.current;
 		this.code.show(current?.step, view.previous?.step);
