@@ -5,6 +5,7 @@ import sitemap from '@astrojs/sitemap';
 import starlightLlmsTxt from 'starlight-llms-txt';
 import { fileURLToPath } from 'node:url';
 import ortAssets from './src/runtime/astro-integration.mjs';
+import { llmsLessonSection, readLessons } from './src/lessons-index.mjs';
 
 // Deploy targets differ only in where the site lives: `SITE` is the origin (plus path for
 // GitHub Pages user sites), `BASE_PATH` the sub-path of a project site, e.g. `/token-by-token`.
@@ -12,6 +13,8 @@ import ortAssets from './src/runtime/astro-integration.mjs';
 // so set both to the real public address when deploying.
 const site = process.env.SITE || 'https://token-by-token.example.com';
 const base = process.env.BASE_PATH || '/';
+const siteRoot = new URL(base.endsWith('/') ? base : `${base}/`, site).href;
+const lessons = readLessons(new URL('./src/content/docs/lessons/', import.meta.url));
 
 export default defineConfig({
 	site,
@@ -52,8 +55,10 @@ export default defineConfig({
 			plugins: [
 				starlightLlmsTxt({
 					projectName: 'Token by Token',
-					details:
-						'Each lesson is also served as Markdown at its URL without the trailing slash plus `.md`, for example `lessons/the-autoregressive-loop.md`.',
+					details: [
+						'Each lesson is also served as Markdown at its URL without the trailing slash plus `.md`; the links below point at those twins.',
+						llmsLessonSection(lessons, siteRoot),
+					].join('\n\n'),
 					// The share and copy controls are page chrome, not lesson content.
 					customSelectors: { all: ['[data-llm-omit]', '.sl-anchor-link'] },
 					promote: ['index', 'lessons/**'],
