@@ -632,9 +632,14 @@ class RunnableBlock {
 	}
 
 	private schedule(): void {
+		const throttled = this.state === 'running' && this.speed === 'realtime';
+		// Leaving real-time running (done, paused, stopped): paint the final state now, not after the throttle.
+		if (!throttled && this.paintTimer !== undefined) {
+			clearTimeout(this.paintTimer);
+			this.paintTimer = undefined;
+		}
 		if (this.frame || this.paintTimer !== undefined) return;
-		const wait =
-			this.state === 'running' && this.speed === 'realtime' ? REALTIME_PAINT_MS - (performance.now() - this.lastPaint) : 0;
+		const wait = throttled ? REALTIME_PAINT_MS - (performance.now() - this.lastPaint) : 0;
 		if (wait > 0) {
 			this.paintTimer = setTimeout(() => {
 				this.paintTimer = undefined;
