@@ -4,33 +4,15 @@
  * One model load is shared by every block on the page; a failed load is forgotten so Retry
  * starts over.
  */
-import type { BackendChoice, DoneEvent, GenerateSettings, LoadProgress, StepEvent } from '../../runtime/events';
+import type { LoadProgress } from '../../runtime/events';
+// Type-only: erased at build time, so the runtime's code still loads only on first use.
+import type { ModelInfo, RunHandle, RuntimeClient, RuntimeErrorKind } from '../../runtime/index';
 
-export interface ModelInfo {
-	modelId: string;
-	dtype: string;
-	backend: BackendChoice;
-	contextSize: number;
-	vocabSize: number;
-	eosId: number;
-}
-
-export interface RunHandle extends AsyncIterable<StepEvent> {
-	readonly id: string;
-	pause(): void;
-	resume(): void;
-	step(): void;
-	stop(): void;
-	readonly done: Promise<DoneEvent>;
-}
-
-interface RuntimeClient {
-	load(opts?: { model?: string; backend?: 'auto' | 'webgpu' | 'wasm'; dtype?: 'fp32' | 'q8' }, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo>;
-	generate(prompt: string, settings: GenerateSettings, opts?: { startPaused?: boolean }): RunHandle;
-}
+export type { ModelInfo, RunHandle };
 
 export interface RuntimeFailure {
-	kind: 'load' | 'network' | 'corrupt-model' | 'no-backend' | 'bad-settings' | 'cancelled' | 'internal' | 'script';
+	/** The runtime's error kinds, plus 'script': the runtime's own code failed to download. */
+	kind: RuntimeErrorKind | 'script';
 	message: string;
 }
 
