@@ -193,13 +193,17 @@ const WORKER_TAP = `(() => {
 			log.push({ t: performance.now(), type: 'worker-created' });
 			this.addEventListener('message', (e) => {
 				const d = e.data || {};
-				const rec = { t: performance.now(), type: d.type };
-				if (d.type === 'event') {
-					rec.step = d.event.step;
-					rec.iteration = d.event.iteration;
-					if (d.event.step === 'forward') { rec.ms = d.event.ms; rec.inputLength = d.event.inputLength; }
-					if (d.event.step === 'done') rec.stats = d.event.stats;
+				const t = performance.now();
+				if (d.type === 'events') {
+					for (const ev of d.events) {
+						const rec = { t, type: 'event', step: ev.step, iteration: ev.iteration };
+						if (ev.step === 'forward') { rec.ms = ev.ms; rec.inputLength = ev.inputLength; }
+						if (ev.step === 'done') rec.stats = ev.stats;
+						log.push(rec);
+					}
+					return;
 				}
+				const rec = { t, type: d.type };
 				if (d.type === 'loaded') rec.info = d.info;
 				if (d.type === 'progress') rec.file = d.progress.file;
 				log.push(rec);
@@ -340,8 +344,8 @@ async function perToken(browser, server) {
 	n = Math.max(4, Math.min(n, MAX_TOKENS));
 	say(`per-token: prompt ${JSON.stringify(prompt)} (${promptIds.length} tokens), ${n} new tokens, ${ROUNDS} rounds + warm-up`);
 
-	/** @type {('a'|'b'|'c'|'cPage'|'d'|'dThrottled'|'cWindow'|'dFixed')[]} */
-	const who = ['a', 'b', 'c', 'cPage', 'd', 'dThrottled', 'cWindow', 'dFixed'];
+	/** @type {('a'|'b'|'c'|'cPage'|'d')[]} */
+	const who = ['a', 'b', 'c', 'cPage', 'd'];
 	/** @type {Record<string, number[]>} */
 	const perTok = Object.fromEntries(who.map((w) => [w, []]));
 	/** @type {Record<string, number[]>} */
@@ -419,29 +423,17 @@ async function perToken(browser, server) {
 			cOverB: ratio(stats.c.msPerToken, stats.b.msPerToken),
 			cPageOverA: ratio(stats.cPage.msPerToken, stats.a.msPerToken),
 			dOverC: ratio(stats.d.msPerToken, stats.c.msPerToken),
-			dThrottledOverA: ratio(stats.dThrottled.msPerToken, stats.a.msPerToken),
-			cWindowOverA: ratio(stats.cWindow.msPerToken, stats.a.msPerToken),
-			cWindowOverB: ratio(stats.cWindow.msPerToken, stats.b.msPerToken),
-			dFixedOverA: ratio(stats.dFixed.msPerToken, stats.a.msPerToken),
 		},
 		// The same ratios from the fastest round of each (least disturbed by other load), and from
 		// renderer CPU time per token (page + worker + compositor), which other load inflates least.
 		ratiosOfMin: {
 			cOverA: ratio(stats.c.minMsPerToken, stats.a.minMsPerToken),
 			dOverA: ratio(stats.d.minMsPerToken, stats.a.minMsPerToken),
-			dThrottledOverA: ratio(stats.dThrottled.minMsPerToken, stats.a.minMsPerToken),
-			cWindowOverA: ratio(stats.cWindow.minMsPerToken, stats.a.minMsPerToken),
-			cWindowOverB: ratio(stats.cWindow.minMsPerToken, stats.b.minMsPerToken),
-			dFixedOverA: ratio(stats.dFixed.minMsPerToken, stats.a.minMsPerToken),
 			cOverB: ratio(stats.c.minMsPerToken, stats.b.minMsPerToken),
 		},
 		ratiosOfCpu: {
 			cOverA: ratio(profile.c.rendererCpuMsPerToken, profile.a.rendererCpuMsPerToken),
 			dOverA: ratio(profile.d.rendererCpuMsPerToken, profile.a.rendererCpuMsPerToken),
-			dThrottledOverA: ratio(profile.dThrottled.rendererCpuMsPerToken, profile.a.rendererCpuMsPerToken),
-			cWindowOverA: ratio(profile.cWindow.rendererCpuMsPerToken, profile.a.rendererCpuMsPerToken),
-			cWindowOverB: ratio(profile.cWindow.rendererCpuMsPerToken, profile.b.rendererCpuMsPerToken),
-			dFixedOverA: ratio(profile.dFixed.rendererCpuMsPerToken, profile.a.rendererCpuMsPerToken),
 			cOverB: ratio(profile.c.rendererCpuMsPerToken, profile.b.rendererCpuMsPerToken),
 		},
 		profile,
@@ -669,7 +661,7 @@ function printReport(r) {
 		'',
 		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, WASM, ${p.threads} thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
 	);
-	const label = { a: '(a) raw onnxruntime-web loop', b: '(b) transformers.js generate()', c: '(c) runtime loop, no UI (worker)', cPage: '(c*) runtime loop in-page, no worker', d: '(d) widget, real time', dThrottled: '(d†) widget, DOM writes batched ≤ 10 Hz (emulated fix)', cWindow: '(c‡) runtime, flow window 5 events (emulated fix)', dFixed: '(d‡) widget, both fixes emulated' };
+	const label = { a: '(a) raw onnxruntime-web loop', b: '(b) transformers.js generate()', c: '(c) runtime loop, no UI (worker)', cPage: '(c*) runtime loop in-page, no worker', d: '(d) widget, real time' };
 	out.push(
 		formatTable(
 			['contestant', 'ms/token (median)', 'IQR', 'min', 'tokens', 'same tokens as (a)'],
@@ -684,10 +676,6 @@ function printReport(r) {
 				['(c)/(a)', p.ratios.cOverA.toFixed(3), p.ratiosOfMin.cOverA.toFixed(3), p.ratiosOfCpu.cOverA.toFixed(3)],
 				['(d)/(a)', p.ratios.dOverA.toFixed(3), p.ratiosOfMin.dOverA.toFixed(3), p.ratiosOfCpu.dOverA.toFixed(3)],
 				['(c)/(b)', p.ratios.cOverB.toFixed(3), p.ratiosOfMin.cOverB.toFixed(3), p.ratiosOfCpu.cOverB.toFixed(3)],
-				['(d†)/(a), diagnostic', p.ratios.dThrottledOverA.toFixed(3), p.ratiosOfMin.dThrottledOverA.toFixed(3), p.ratiosOfCpu.dThrottledOverA.toFixed(3)],
-				['(c‡)/(a), diagnostic', p.ratios.cWindowOverA.toFixed(3), p.ratiosOfMin.cWindowOverA.toFixed(3), p.ratiosOfCpu.cWindowOverA.toFixed(3)],
-				['(c‡)/(b), diagnostic', p.ratios.cWindowOverB.toFixed(3), p.ratiosOfMin.cWindowOverB.toFixed(3), p.ratiosOfCpu.cWindowOverB.toFixed(3)],
-				['(d‡)/(a), diagnostic', p.ratios.dFixedOverA.toFixed(3), p.ratiosOfMin.dFixedOverA.toFixed(3), p.ratiosOfCpu.dFixedOverA.toFixed(3)],
 			],
 		),
 	);

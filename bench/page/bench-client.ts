@@ -37,37 +37,17 @@ export interface RunResult {
 
 /** Forward-pass times the runtime worker reported (ForwardEvent.ms), read off its messages. */
 const workerForwardMs: number[] = [];
-/**
- * Diagnostic only: extra events of flow-control window granted to the worker. The client sends
- * `{ type: 'credit', upTo }` with its window (3 events); adding 2 emulates a window of one loop
- * iteration (5 events) without changing the runtime.
- */
-let extraWindow = 0;
 const NativeWorker = window.Worker;
 window.Worker = class extends NativeWorker {
-	override postMessage(message: unknown, ...rest: unknown[]): void {
-		const m = message as { type?: string; upTo?: number } | null;
-		if (extraWindow && m?.type === 'credit' && typeof m.upTo === 'number') message = { ...m, upTo: m.upTo + extraWindow };
-		(super.postMessage as (m: unknown, ...r: unknown[]) => void)(message, ...rest);
-	}
 	constructor(url: string | URL, opts?: WorkerOptions) {
 		super(url, opts);
 		this.addEventListener('message', (e: MessageEvent) => {
-			const d = e.data as { type?: string; event?: { step?: string; ms?: number } } | null;
-			if (d?.type === 'event' && d.event?.step === 'forward' && typeof d.event.ms === 'number') workerForwardMs.push(d.event.ms);
+			const d = e.data as { type?: string; events?: Array<{ step?: string; ms?: number }> } | null;
+			if (d?.type !== 'events' || !Array.isArray(d.events)) return;
+			for (const ev of d.events) if (ev.step === 'forward' && typeof ev.ms === 'number') workerForwardMs.push(ev.ms);
 		});
 	}
 } as typeof Worker;
-
-/** Runs `f` with the worker's flow-control window widened by `extra` events (diagnostic). */
-async function withWiderWindow(extra: number, f: () => Promise<RunResult>): Promise<RunResult> {
-	extraWindow = extra;
-	try {
-		return await f();
-	} finally {
-		extraWindow = 0;
-	}
-}
 
 /** Runs `f` and adds the worker's forward-pass time during it. */
 async function withWorkerRunMs(f: () => Promise<RunResult>): Promise<RunResult> {
@@ -290,49 +270,6 @@ async function widgetRun(prompt: string, n: number): Promise<RunResult> {
 	return { ms, tokens: ids.length, ids };
 }
 
-/**
- * (d†) diagnostic only: the same widget run with its animation-frame paints throttled to at most
- * one per `intervalMs` and its per-event class toggles moved into those paints, emulating the
- * proposed fix (all DOM writes in one paint, at most ~10 per second in real-time mode) without
- * touching the widget's code. Not one of the issue's contestants; never used for a target.
- */
-async function widgetRunThrottled(prompt: string, n: number, intervalMs = 100): Promise<RunResult> {
-	const raf = window.requestAnimationFrame;
-	const add = DOMTokenList.prototype.add;
-	const remove = DOMTokenList.prototype.remove;
-	// The widget also toggles `rc-pending` on code lines at every event, outside its paint; each
-	// such write schedules a frame. Hold those writes until the (throttled) paint.
-	const held: Array<() => void> = [];
-	DOMTokenList.prototype.add = function (...tokens: string[]) {
-		if (tokens.length === 1 && tokens[0] === 'rc-pending') held.push(() => add.apply(this, tokens));
-		else add.apply(this, tokens);
-	};
-	DOMTokenList.prototype.remove = function (...tokens: string[]) {
-		if (tokens.length === 1 && tokens[0] === 'rc-pending') held.push(() => remove.apply(this, tokens));
-		else remove.apply(this, tokens);
-	};
-	let last = 0;
-	window.requestAnimationFrame = (cb: FrameRequestCallback) => {
-		const wait = Math.max(0, last + intervalMs - performance.now());
-		const id = window.setTimeout(() => {
-			raf((t) => {
-				last = performance.now();
-				for (const f of held.splice(0)) f();
-				cb(t);
-			});
-		}, wait);
-		return id;
-	};
-	try {
-		return await widgetRun(prompt, n);
-	} finally {
-		window.requestAnimationFrame = raf;
-		DOMTokenList.prototype.add = add;
-		DOMTokenList.prototype.remove = remove;
-		for (const f of held.splice(0)) f();
-	}
-}
-
 // ---- naive vs cached per-step time ---------------------------------------------------------
 
 function median(xs: number[]): number {
@@ -379,7 +316,7 @@ async function stepCost(lengths: number[], reps: number) {
 
 // ---- the driver API ------------------------------------------------------------------------
 
-export type Contestant = 'a' | 'b' | 'c' | 'cPage' | 'd' | 'dThrottled' | 'cWindow' | 'dFixed';
+export type Contestant = 'a' | 'b' | 'c' | 'cPage' | 'd';
 
 export interface BenchApi {
 	init(): Promise<{ backend: unknown; threads: number; crossOriginIsolated: boolean; ortVersion: string; tfVersion: string; loadMs: Record<string, number> }>;
@@ -478,12 +415,6 @@ export function installBench(): void {
 					return runtimeInPage(prompt, n);
 				case 'd':
 					return withWorkerRunMs(() => widgetRun(prompt, n));
-				case 'dThrottled':
-					return withWorkerRunMs(() => widgetRunThrottled(prompt, n));
-				case 'cWindow':
-					return withWorkerRunMs(() => withWiderWindow(2, () => runtimeWorker(prompt, n)));
-				case 'dFixed':
-					return withWorkerRunMs(() => withWiderWindow(2, () => widgetRunThrottled(prompt, n)));
 			}
 		},
 		stepCost,

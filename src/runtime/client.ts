@@ -47,14 +47,16 @@ export interface RuntimeClient {
 
 const DEFAULT_MODEL_PATH = 'models/kjv-gpt-2m/';
 /**
- * How many events the worker may compute ahead of the reader. Four lets the
- * next forward pass run while the page is still consuming the previous
- * token's events (with 3 the worker waited for a credit round trip inside
- * every token, which the bench measured), yet stops before 'append': a run
- * stopped by the reader never commits a token the reader has not seen, and
- * stop() costs at most one forward pass.
+ * How many events the worker may compute beyond what the page has taken. The
+ * page grants more each time it has taken everything it was sent, which the
+ * worker sends as one batch per loop iteration (forward … eos-check, 5
+ * events). Six lets the worker run the next token's forward pass while the
+ * page consumes this token's batch, yet never further: it cannot select or
+ * append a token before the page has taken the previous token's whole batch,
+ * so a run the reader stops never commits a token they have not been handed,
+ * and stop() costs at most one forward pass.
  */
-const FLOW_WINDOW = 4;
+const FLOW_WINDOW = 6;
 const ORT_PATH = 'ort/';
 
 function siteBase(): string {
@@ -81,6 +83,7 @@ class Run implements RunHandle {
   /** Flow control: once someone iterates, the worker stays at most FLOW_WINDOW events ahead of them. */
   private iterating = false;
   private delivered = 0;
+  private credited = 0;
 
   constructor(
     readonly id: string,
@@ -102,6 +105,7 @@ class Run implements RunHandle {
 
   attach(send: (m: ToWorker) => void): void {
     this.send = send;
+    this.credited = this.initialLimit ?? 0;
     for (const m of this.pendingControls.splice(0)) send(m);
   }
 
@@ -115,8 +119,12 @@ class Run implements RunHandle {
     this.post({ type, runId: this.id });
   }
 
+  /** One credit per batch taken, not per event: sent once the page has taken all it was sent. */
   private credit(): void {
-    if (this.iterating && this.send) this.post({ type: 'credit', runId: this.id, upTo: this.delivered + FLOW_WINDOW });
+    const upTo = this.delivered + FLOW_WINDOW;
+    if (!this.iterating || !this.send || this.queue.length > 0 || upTo <= this.credited) return;
+    this.credited = upTo;
+    this.post({ type: 'credit', runId: this.id, upTo });
   }
 
   pause(): void {
@@ -143,12 +151,14 @@ class Run implements RunHandle {
     this.flush();
   }
 
-  /** From the worker. */
-  push(ev: StepEvent): void {
-    this.queue.push(ev);
-    if (ev.step === 'done') {
-      this.ended = true;
-      this.resolveDone(ev);
+  /** From the worker: one batch of events, in order. */
+  push(events: readonly StepEvent[]): void {
+    for (const ev of events) {
+      this.queue.push(ev);
+      if (ev.step === 'done') {
+        this.ended = true;
+        this.resolveDone(ev);
+      }
     }
     this.flush();
   }
@@ -173,8 +183,8 @@ class Run implements RunHandle {
       if (gated) this.credits--;
       this.delivered++;
       this.waiters.shift()!.resolve({ value: this.queue.shift()!, done: false });
-      this.credit();
     }
+    this.credit();
     if (this.queue.length === 0 && this.ended) {
       for (const w of this.waiters.splice(0)) {
         if (this.error) w.reject(this.error);
@@ -252,9 +262,9 @@ export function createRuntimeClient(connect: () => Port<FromWorker, ToWorker>): 
         pendingLoads.get(m.reqId)?.reject(deserializeError(m.error));
         pendingLoads.delete(m.reqId);
         break;
-      case 'event':
-        activeRuns.get(m.runId)?.push(m.event);
-        if (m.event.step === 'done') activeRuns.delete(m.runId);
+      case 'events':
+        activeRuns.get(m.runId)?.push(m.events);
+        if (m.events.some((e) => e.step === 'done')) activeRuns.delete(m.runId);
         break;
       case 'run-failed':
         activeRuns.get(m.runId)?.fail(deserializeError(m.error));

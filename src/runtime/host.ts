@@ -11,7 +11,30 @@
 import { RuntimeError, describe, serializeError } from './errors';
 import { generate, type RunControl } from './generate';
 import { loadModel, type LoadDeps, type LoadRequest, type LoadedModel } from './loader';
+import type { StepEvent } from './events';
 import type { FromWorker, ToWorker } from './protocol';
+
+/** After these steps the generator's next move is a forward pass: the time to post what it has. */
+const FORWARD_FOLLOWS = new Set<StepEvent['step']>(['encode', 'eos-check']);
+
+const taskQueue: Array<() => void> = [];
+let taskChannel: MessageChannel | null = null;
+/**
+ * Resolves in a new task, after the messages already queued for this thread. A
+ * MessageChannel, not setTimeout(0): browsers clamp nested timers to 4 ms.
+ */
+function nextTask(): Promise<void> {
+  if (!taskChannel) {
+    taskChannel = new MessageChannel();
+    taskChannel.port1.onmessage = () => taskQueue.shift()?.();
+    // Node (tests): an idle channel must not keep the process alive.
+    (taskChannel.port1 as unknown as { unref?: () => void }).unref?.();
+  }
+  return new Promise<void>((resolve) => {
+    taskQueue.push(resolve);
+    taskChannel!.port2.postMessage(null);
+  });
+}
 
 interface RunState {
   control: RunControl;
@@ -85,14 +108,25 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
       model = await current.promise;
       users.set(model, (users.get(model) ?? 0) + 1);
       const gen = generate(model, prompt, settings as never, state.control);
+      // Events go out in batches, one message per loop iteration rather than one per event: the
+      // batch is posted before anything that takes time (a forward pass, or waiting on the page),
+      // so the page never waits on an event the worker already has.
+      let batch: StepEvent[] = [];
+      const flush = () => {
+        if (batch.length === 0) return;
+        post({ type: 'events', runId, events: batch });
+        batch = [];
+      };
       for (;;) {
-        await gate(state);
+        await gate(state, flush);
         const r = await gen.next();
         if (r.done) break;
-        post({ type: 'event', runId, event: r.value });
+        batch.push(r.value);
         state.sent++;
         if (r.value.step === 'done') break;
+        if (FORWARD_FOLLOWS.has(r.value.step)) flush();
       }
+      flush();
     } catch (err) {
       post({ type: 'run-failed', runId, error: serializeError(err, 'internal') });
     } finally {
@@ -108,9 +142,12 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
    * Waits until the run may compute its next event: never once stopped;
    * otherwise only within the page's flow-control window (so a slow reader
    * keeps the run near what it shows, and stop() lands where the reader is),
-   * and, while paused, only for a step() credit.
+   * and, while paused, only for a step() credit. Before it blocks, it lets
+   * messages already queued for the worker in (the page's credit usually is),
+   * and only if still blocked hands the page what it has, via `flush`.
    */
-  async function gate(s: RunState): Promise<void> {
+  async function gate(s: RunState, flush: () => void): Promise<void> {
+    let yielded = false;
     for (;;) {
       if (s.control.stopRequested) return;
       const withinWindow = s.limit === null || s.sent < s.limit;
@@ -119,6 +156,12 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
         s.credits--;
         return;
       }
+      if (!yielded) {
+        yielded = true;
+        await nextTask();
+        continue;
+      }
+      flush();
       await new Promise<void>((resolve) => (s.wake = resolve));
       s.wake = null;
     }

@@ -21,14 +21,15 @@ export type ToWorker =
       limit: number | null;
     }
   | { type: ControlType; runId: string }
-  /** The page consumed events: the worker may now have sent up to `upTo` in total. */
+  /** The page consumed what it was sent: the worker may now have sent up to `upTo` events in total. */
   | { type: 'credit'; runId: string; upTo: number };
 
 export type FromWorker =
   | { type: 'progress'; reqId: number; progress: LoadProgress }
   | { type: 'loaded'; reqId: number; info: ModelInfo }
   | { type: 'load-failed'; reqId: number; error: SerializedError }
-  | { type: 'event'; runId: string; event: StepEvent }
+  /** One loop iteration's events (or fewer), in order: one message per token, not per event. */
+  | { type: 'events'; runId: string; events: StepEvent[] }
   | { type: 'run-failed'; runId: string; error: SerializedError };
 
 /** What both ends of the channel look like: a Worker, the worker's global scope, or a test double. */

@@ -12,7 +12,7 @@ import { MODEL_URL, collect, diskFetch, importOrt } from './helpers';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-function connectInProcess(fetch: typeof globalThis.fetch = diskFetch(), counters: Counters = { loads: 0 }) {
+function connectInProcess(fetch: typeof globalThis.fetch = diskFetch(), counters: Counters = { loads: 0 }, tap?: (m: FromWorker) => void) {
   return (): Port<FromWorker, ToWorker> => {
     const page: Port<FromWorker, ToWorker> = {
       onmessage: null,
@@ -26,7 +26,10 @@ function connectInProcess(fetch: typeof globalThis.fetch = diskFetch(), counters
         setTimeout(() => host.handle(msg), 0);
       },
     };
-    const host = createHost((m) => setTimeout(() => page.onmessage?.({ data: structuredClone(m) }), 0), {
+    const host = createHost((m) => {
+      tap?.(structuredClone(m));
+      setTimeout(() => page.onmessage?.({ data: structuredClone(m) }), 0);
+    }, {
       fetch: (input, init) => {
         if (String(input).endsWith('.onnx')) counters.fetchedOnnx = (counters.fetchedOnnx ?? 0) + 1;
         return fetch(input, init);
@@ -101,6 +104,41 @@ describe('client ↔ worker host', () => {
     expect(events.at(-1)).toEqual(done);
     expect(done.step).toBe('done');
     expect(['max_new', 'eos']).toContain(done.reason);
+  });
+
+  it('batches a loop iteration per message and posts what it has before every forward pass', async () => {
+    const batches: StepEvent[][] = [];
+    const rt = createRuntimeClient(connectInProcess(diskFetch(), { loads: 0 }, (m) => m.type === 'events' && batches.push(m.events)));
+    await rt.load({ model: MODEL_URL });
+    const events = await collect(rt.generate('In the beginning', greedy(8)));
+    expect(batches.flat()).toEqual(events);
+    expect(batches.length).toBeLessThan(events.length);
+    for (const batch of batches) {
+      // The page is never left waiting on an event the worker holds while it runs the model.
+      batch.forEach((e, i) => e.step === 'forward' && expect(i).toBe(0));
+      // A message never spans two iterations.
+      expect(new Set(batch.filter((e) => e.step !== 'done').map((e) => e.iteration)).size).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('a reader who stops taking events holds the worker one forward pass ahead, never a token', async () => {
+    const posted: StepEvent[] = [];
+    const rt = createRuntimeClient(connectInProcess(diskFetch(), { loads: 0 }, (m) => m.type === 'events' && posted.push(...m.events)));
+    await rt.load({ model: MODEL_URL });
+    const run = rt.generate('In the beginning', greedy(50));
+    const it = run[Symbol.asyncIterator]();
+    for (;;) {
+      const r = await it.next();
+      if (r.value?.step === 'append') break;
+    }
+    // The reader holds token 0's append; its eos-check waits unread.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(posted.map((e) => `${e.step}:${e.iteration}`).slice(-3)).toEqual(['append:0', 'eos-check:0', 'forward:1']);
+    run.stop();
+    await it.return!();
+    const done = await run.done;
+    expect(done.reason).toBe('stopped');
+    expect(done.stats.newTokens).toBe(1);
   });
 
   it('startPaused + step releases exactly one event per step; resume runs to the end', async () => {

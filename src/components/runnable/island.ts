@@ -53,6 +53,7 @@ class RunnableBlock {
 	private scrubIndex: number | undefined;
 	private runSettings: ReaderSettings;
 	private dwellTimer: ReturnType<typeof setTimeout> | undefined;
+	private dwellAfterPaint = false;
 	private stopTimer: ReturnType<typeof setTimeout> | undefined;
 	private frame = 0;
 	private paintTimer: ReturnType<typeof setTimeout> | undefined;
@@ -424,8 +425,8 @@ class RunnableBlock {
 		const forwardNext = event.step === 'encode' || (event.step === 'eos-check' && event.decision === 'continue');
 		this.pendingStep = forwardNext && this.speed !== 'step' ? 'forward' : undefined;
 		this.schedule();
-		if (event.step === 'done') return;
-		if (this.state === 'running' && this.speed === 'slow') this.dwellThenStep();
+		// Slow motion's dwell starts once the step is on screen, so a late frame never shortens it.
+		if (event.step !== 'done') this.dwellAfterPaint = true;
 	}
 
 	private dwellThenStep(): void {
@@ -439,6 +440,7 @@ class RunnableBlock {
 	private clearDwell(): void {
 		if (this.dwellTimer !== undefined) clearTimeout(this.dwellTimer);
 		this.dwellTimer = undefined;
+		this.dwellAfterPaint = false;
 	}
 
 	private finish(): void {
@@ -651,6 +653,10 @@ class RunnableBlock {
 			this.frame = 0;
 			this.lastPaint = performance.now();
 			this.paint();
+			if (this.dwellAfterPaint) {
+				this.dwellAfterPaint = false;
+				if (this.state === 'running' && this.speed === 'slow') this.dwellThenStep();
+			}
 		});
 	}
 
