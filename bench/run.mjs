@@ -28,6 +28,7 @@ import {
 	mb,
 	median,
 	meets,
+	pairedRatio,
 	metLabel,
 	ms,
 	quartiles,
@@ -39,7 +40,8 @@ const { values: opt } = parseArgs({
 	options: {
 		'skip-build': { type: 'boolean', default: false },
 		'skip-lighthouse': { type: 'boolean', default: false },
-		rounds: { type: 'string', default: '7' },
+		// A multiple of the contestant count, so the rotation puts each one in each position equally often.
+		rounds: { type: 'string', default: '18' },
 		tokens: { type: 'string', default: '64' },
 		preset: { type: 'string', default: 'mobile' },
 		// Lighthouse CPU slowdown: 'auto' calibrates it from the host's BenchmarkIndex; a number forces it.
@@ -344,8 +346,8 @@ async function perToken(browser, server) {
 	n = Math.max(4, Math.min(n, MAX_TOKENS));
 	say(`per-token: prompt ${JSON.stringify(prompt)} (${promptIds.length} tokens), ${n} new tokens, ${ROUNDS} rounds + warm-up`);
 
-	/** @type {('a'|'b'|'c'|'cPage'|'d')[]} */
-	const who = ['a', 'b', 'c', 'cPage', 'd'];
+	/** @type {('a'|'aWorker'|'b'|'c'|'cPage'|'d')[]} */
+	const who = ['a', 'aWorker', 'b', 'c', 'cPage', 'd'];
 	/** @type {Record<string, number[]>} */
 	const perTok = Object.fromEntries(who.map((w) => [w, []]));
 	/** @type {Record<string, number[]>} */
@@ -377,6 +379,7 @@ async function perToken(browser, server) {
 			samples.push({
 				wallMsPerToken: r.ms / r.tokens,
 				sessionRunMsPerToken: r.runMs === undefined || r.runMs === null ? NaN : r.runMs / r.tokens,
+				workerMessagesPerToken: r.messagesFromWorker === undefined ? NaN : (r.messagesFromWorker + r.messagesToWorker) / r.tokens,
 				mainThreadCpuMsPerToken: (d('ThreadTime') * 1000) / r.tokens,
 				rendererCpuMsPerToken: (d('ProcessTime') * 1000) / r.tokens,
 				mainTaskMsPerToken: (d('TaskDuration') * 1000) / r.tokens,
@@ -417,6 +420,19 @@ async function perToken(browser, server) {
 		loadMs: init.loadMs,
 		stats,
 		sameTokensAsRaw: sameTokens,
+		// The targets: per round, each contestant's time over its reference's from the same round (the
+		// rounds rotate the order, so a pair is never more than a few seconds apart), then the median
+		// over rounds. Load that drifts between rounds cancels out of a paired ratio.
+		pairedRatios: {
+			cOverA: pairedRatio(perTok.c, perTok.a),
+			dOverA: pairedRatio(perTok.d, perTok.a),
+			cOverB: pairedRatio(perTok.c, perTok.b),
+			cPageOverA: pairedRatio(perTok.cPage, perTok.a),
+			dOverC: pairedRatio(perTok.d, perTok.c),
+			aWorkerOverA: pairedRatio(perTok.aWorker, perTok.a),
+			cOverAWorker: pairedRatio(perTok.c, perTok.aWorker),
+		},
+		// Ratios of the medians, for comparison.
 		ratios: {
 			cOverA: ratio(stats.c.msPerToken, stats.a.msPerToken),
 			dOverA: ratio(stats.d.msPerToken, stats.a.msPerToken),
@@ -587,7 +603,7 @@ function modelFacts() {
 
 function targetRows(r) {
 	const w = r.pageWeight;
-	const rt = r.perToken?.ratios;
+	const rt = r.perToken?.pairedRatios;
 	const lh = r.lighthouse?.scores ?? [];
 	const rows = [];
 	if (w) {
@@ -661,21 +677,23 @@ function printReport(r) {
 		'',
 		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, WASM, ${p.threads} thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
 	);
-	const label = { a: '(a) raw onnxruntime-web loop', b: '(b) transformers.js generate()', c: '(c) runtime loop, no UI (worker)', cPage: '(c*) runtime loop in-page, no worker', d: '(d) widget, real time' };
+	const label = { a: '(a) raw onnxruntime-web loop', aWorker: '(a†) the same raw loop in a worker', b: '(b) transformers.js generate()', c: '(c) runtime loop, no UI (worker)', cPage: '(c*) runtime loop in-page, no worker', d: '(d) widget, real time' };
 	out.push(
 		formatTable(
 			['contestant', 'ms/token (median)', 'IQR', 'min', 'tokens', 'same tokens as (a)'],
 			Object.entries(p.stats).map(([k, v]) => [label[k], v.msPerToken.toFixed(3), `${v.q1.toFixed(2)}–${v.q3.toFixed(2)}`, v.minMsPerToken.toFixed(2), v.tokens, p.sameTokensAsRaw[k] ? 'yes' : 'no']),
 		),
 	);
-	out.push(`(c*)/(a) ${p.ratios.cPageOverA.toFixed(3)}   (d)/(c) ${p.ratios.dOverC.toFixed(3)}`);
+	out.push(
+		`(c*)/(a) ${p.pairedRatios.cPageOverA.toFixed(3)}   (a†)/(a) ${p.pairedRatios.aWorkerOverA.toFixed(3)}   (c)/(a†) ${p.pairedRatios.cOverAWorker.toFixed(3)}   (d)/(c) ${p.pairedRatios.dOverC.toFixed(3)}   (paired, median over rounds)`,
+	);
 	out.push(
 		formatTable(
-			['ratio', 'medians (the target)', 'fastest rounds', 'renderer CPU/token'],
+			['ratio', 'paired, median over rounds (the target)', 'ratio of medians', 'fastest rounds', 'renderer CPU/token'],
 			[
-				['(c)/(a)', p.ratios.cOverA.toFixed(3), p.ratiosOfMin.cOverA.toFixed(3), p.ratiosOfCpu.cOverA.toFixed(3)],
-				['(d)/(a)', p.ratios.dOverA.toFixed(3), p.ratiosOfMin.dOverA.toFixed(3), p.ratiosOfCpu.dOverA.toFixed(3)],
-				['(c)/(b)', p.ratios.cOverB.toFixed(3), p.ratiosOfMin.cOverB.toFixed(3), p.ratiosOfCpu.cOverB.toFixed(3)],
+				['(c)/(a)', p.pairedRatios.cOverA.toFixed(3), p.ratios.cOverA.toFixed(3), p.ratiosOfMin.cOverA.toFixed(3), p.ratiosOfCpu.cOverA.toFixed(3)],
+				['(d)/(a)', p.pairedRatios.dOverA.toFixed(3), p.ratios.dOverA.toFixed(3), p.ratiosOfMin.dOverA.toFixed(3), p.ratiosOfCpu.dOverA.toFixed(3)],
+				['(c)/(b)', p.pairedRatios.cOverB.toFixed(3), p.ratios.cOverB.toFixed(3), p.ratiosOfMin.cOverB.toFixed(3), p.ratiosOfCpu.cOverB.toFixed(3)],
 			],
 		),
 	);
@@ -683,11 +701,11 @@ function printReport(r) {
 	out.push(
 		`Load anatomy on the bench page (fresh context): wasm fetch ${ms(L.wasmFetch, 0)}, wasm compile alone ${ms(L.wasmCompileOnly, 0)}, model fetch ${ms(L.modelFetch, 0)}, first session incl. ORT init ${ms(L.firstSessionWithOrtInit, 0)}, second session (creation only) ${ms(L.sessionCreateOnly, 0)}, 1-token run first/second ${ms(L.firstRun1Token)}/${ms(L.secondRun1Token)}; runtime in-page load ${ms(L.cPage, 0)}, transformers.js load ${ms(L.b, 0)}, runtime worker load ${ms(L.c, 0)}`,
 	);
-	out.push('', 'CPU profile per token (Chromium Performance metrics, median of 3 runs each): main thread = the page; renderer = page + worker + compositor threads');
+	out.push('', 'CPU profile per token (Chromium Performance metrics, median of 3 runs each): main thread = the page; renderer = page + worker + compositor threads; worker msgs = messages between page and worker, both ways');
 	out.push(
 		formatTable(
-			['contestant', 'wall', 'session.run', 'model busy', 'renderer CPU', 'main-thread CPU', 'main tasks', 'script', 'style+layout', 'layouts', 'style recalcs'],
-			Object.entries(p.profile).map(([k, v]) => [label[k], v.wallMsPerToken.toFixed(2), Number.isFinite(v.sessionRunMsPerToken) ? v.sessionRunMsPerToken.toFixed(2) : '-', Number.isFinite(v.modelBusyShare) ? `${Math.round(v.modelBusyShare * 100)}%` : '-', v.rendererCpuMsPerToken.toFixed(2), v.mainThreadCpuMsPerToken.toFixed(2), v.mainTaskMsPerToken.toFixed(2), v.scriptMsPerToken.toFixed(2), v.styleLayoutMsPerToken.toFixed(2), v.layoutsPerToken.toFixed(2), v.styleRecalcsPerToken.toFixed(2)]),
+			['contestant', 'wall', 'session.run', 'model busy', 'worker msgs', 'renderer CPU', 'main-thread CPU', 'main tasks', 'script', 'style+layout', 'layouts', 'style recalcs'],
+			Object.entries(p.profile).map(([k, v]) => [label[k], v.wallMsPerToken.toFixed(2), Number.isFinite(v.sessionRunMsPerToken) ? v.sessionRunMsPerToken.toFixed(2) : '-', Number.isFinite(v.modelBusyShare) ? `${Math.round(v.modelBusyShare * 100)}%` : '-', Number.isFinite(v.workerMessagesPerToken) ? v.workerMessagesPerToken.toFixed(2) : '-', v.rendererCpuMsPerToken.toFixed(2), v.mainThreadCpuMsPerToken.toFixed(2), v.mainTaskMsPerToken.toFixed(2), v.scriptMsPerToken.toFixed(2), v.styleLayoutMsPerToken.toFixed(2), v.layoutsPerToken.toFixed(2), v.styleRecalcsPerToken.toFixed(2)]),
 		),
 	);
 	out.push('', 'Naive vs cached, one step at sequence length L (raw session, median of 5):');

@@ -11,6 +11,17 @@ export function median(xs) {
 	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * Median over rounds of xs[i] / ys[i]: each sample compared with its partner from the same round.
+ * @param {number[]} xs @param {number[]} ys
+ */
+export function pairedRatio(xs, ys) {
+	const n = Math.min(xs.length, ys.length);
+	const r = [];
+	for (let i = 0; i < n; i++) if (ys[i] > 0) r.push(xs[i] / ys[i]);
+	return median(r);
+}
+
 /** Lower and upper quartile (nearest-rank), for a spread next to the median. @param {number[]} xs */
 export function quartiles(xs) {
 	if (!xs.length) return [NaN, NaN];

@@ -14,6 +14,7 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import { getRuntime } from '../../src/runtime/index';
+import { MODEL_DIR, MODEL_FILE, SESSION_OPTIONS, argmaxLast, configureOrt, emptyPast, feedsFor, pastNames, presentNames, rawLoop } from './raw-loop';
 import { loadModel, type LoadedModel } from '../../src/runtime/loader';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent } from '../../src/runtime/events';
@@ -21,11 +22,6 @@ import type { DoneEvent } from '../../src/runtime/events';
 type Tensor = ort.Tensor;
 type Session = ort.InferenceSession;
 
-const MODEL_DIR = 'models/kjv-gpt-2m/';
-const MODEL_FILE = 'onnx/model_quantized.onnx';
-const N_LAYERS = 4;
-const N_HEADS = 4;
-const HEAD_DIM = 48;
 
 export interface RunResult {
 	ms: number;
@@ -33,15 +29,24 @@ export interface RunResult {
 	ids: number[];
 	/** Sum of the forward passes' own time (session.run), where known: the rest is loop, messaging, UI and waiting. */
 	runMs?: number;
+	/** Messages between the page and the runtime worker during the run, each way. */
+	messagesFromWorker?: number;
+	messagesToWorker?: number;
 }
 
 /** Forward-pass times the runtime worker reported (ForwardEvent.ms), read off its messages. */
 const workerForwardMs: number[] = [];
+const messages = { fromWorker: 0, toWorker: 0 };
 const NativeWorker = window.Worker;
 window.Worker = class extends NativeWorker {
+	override postMessage(message: unknown, ...rest: unknown[]): void {
+		messages.toWorker++;
+		(super.postMessage as (m: unknown, ...r: unknown[]) => void)(message, ...rest);
+	}
 	constructor(url: string | URL, opts?: WorkerOptions) {
 		super(url, opts);
 		this.addEventListener('message', (e: MessageEvent) => {
+			messages.fromWorker++;
 			const d = e.data as { type?: string; events?: Array<{ step?: string; ms?: number }> } | null;
 			if (d?.type !== 'events' || !Array.isArray(d.events)) return;
 			for (const ev of d.events) if (ev.step === 'forward' && typeof ev.ms === 'number') workerForwardMs.push(ev.ms);
@@ -52,8 +57,11 @@ window.Worker = class extends NativeWorker {
 /** Runs `f` and adds the worker's forward-pass time during it. */
 async function withWorkerRunMs(f: () => Promise<RunResult>): Promise<RunResult> {
 	const from = workerForwardMs.length;
+	const { fromWorker, toWorker } = messages;
 	const r = await f();
 	r.runMs = workerForwardMs.slice(from).reduce((a, b) => a + b, 0);
+	r.messagesFromWorker = messages.fromWorker - fromWorker;
+	r.messagesToWorker = messages.toWorker - toWorker;
 	return r;
 }
 
@@ -66,90 +74,18 @@ const status = (s: string) => {
 	if (el) el.textContent = s;
 };
 
-function configureOrt(): void {
-	ort.env.wasm.numThreads = 1;
-	ort.env.wasm.proxy = false;
-	ort.env.wasm.wasmPaths = { mjs: `${ortBase}ort-wasm-simd-threaded.mjs`, wasm: `${ortBase}ort-wasm-simd-threaded.wasm` };
-	ort.env.logLevel = 'error';
-}
-
-const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
-	executionProviders: ['wasm'],
-	graphOptimizationLevel: 'all',
-	logSeverityLevel: 3,
-};
-
-// ---- (a) the raw onnxruntime-web loop ------------------------------------------------------
+// ---- (a) the raw onnxruntime-web loop, and (a†) the same loop in a worker -----------------------
 
 let sessionA: Session;
-const pastNames: string[] = [];
-const presentNames: string[] = [];
-for (let i = 0; i < N_LAYERS; i++) {
-	pastNames.push(`past_key_values.${i}.key`, `past_key_values.${i}.value`);
-	presentNames.push(`present.${i}.key`, `present.${i}.value`);
-}
 
-function emptyPast(): Record<string, Tensor> {
-	const feeds: Record<string, Tensor> = {};
-	for (const n of pastNames) feeds[n] = new ort.Tensor('float32', new Float32Array(0), [1, N_HEADS, 0, HEAD_DIM]);
-	return feeds;
-}
-
-function feedsFor(tokens: ArrayLike<number>, pastLen: number, past: Record<string, Tensor>): Record<string, Tensor> {
-	const n = tokens.length;
-	const ids = new BigInt64Array(n);
-	const pos = new BigInt64Array(n);
-	for (let i = 0; i < n; i++) {
-		ids[i] = BigInt(tokens[i]!);
-		pos[i] = BigInt(pastLen + i);
-	}
-	return {
-		input_ids: new ort.Tensor('int64', ids, [1, n]),
-		attention_mask: new ort.Tensor('int64', new BigInt64Array(pastLen + n).fill(1n), [1, pastLen + n]),
-		position_ids: new ort.Tensor('int64', pos, [1, n]),
-		...past,
-	};
-}
-
-function argmaxLast(logits: Tensor, n: number, vocab: number): number {
-	const data = logits.data as Float32Array;
-	const off = (n - 1) * vocab;
-	let best = 0;
-	let bestVal = data[off]!;
-	for (let i = 1; i < vocab; i++) {
-		const v = data[off + i]!;
-		if (v > bestVal) {
-			bestVal = v;
-			best = i;
-		}
-	}
-	return best;
-}
-
-/** (a): session.run with the KV cache, argmax, nothing else. `stopAtEos` only for calibration. */
-async function rawLoop(promptIds: number[], n: number, eosId = -1): Promise<RunResult> {
-	const vocab = 2048;
-	const t0 = now();
-	let past = emptyPast();
-	let pastLen = 0;
-	let input: number[] = promptIds;
-	const out: number[] = [];
-	let runMs = 0;
-	for (let i = 0; i < n; i++) {
-		const feeds = feedsFor(input, pastLen, past);
-		const tr = now();
-		const r = await sessionA.run(feeds);
-		runMs += now() - tr;
-		const next = argmaxLast(r.logits!, input.length, vocab);
-		out.push(next);
-		pastLen += input.length;
-		const nextPast: Record<string, Tensor> = {};
-		for (let j = 0; j < pastNames.length; j++) nextPast[pastNames[j]!] = r[presentNames[j]!]!;
-		past = nextPast;
-		input = [next];
-		if (next === eosId) break;
-	}
-	return { ms: now() - t0, tokens: out.length, ids: out, runMs };
+let rawWorker: Worker | undefined;
+function askRawWorker<T>(message: unknown): Promise<T> {
+	const w = rawWorker!;
+	return new Promise((resolve, reject) => {
+		w.onmessage = (e: MessageEvent<{ ok: boolean; error?: string; result?: T }>) =>
+			e.data.ok ? resolve(e.data.result as T) : reject(new Error(e.data.error));
+		w.postMessage(message);
+	});
 }
 
 // ---- (b) transformers.js generate() --------------------------------------------------------
@@ -316,7 +252,7 @@ async function stepCost(lengths: number[], reps: number) {
 
 // ---- the driver API ------------------------------------------------------------------------
 
-export type Contestant = 'a' | 'b' | 'c' | 'cPage' | 'd';
+export type Contestant = 'a' | 'aWorker' | 'b' | 'c' | 'cPage' | 'd';
 
 export interface BenchApi {
 	init(): Promise<{ backend: unknown; threads: number; crossOriginIsolated: boolean; ortVersion: string; tfVersion: string; loadMs: Record<string, number> }>;
@@ -338,7 +274,7 @@ export function installBench(): void {
 			return promptIds;
 		},
 		async init() {
-			configureOrt();
+			configureOrt(ortBase);
 			const loadMs: Record<string, number> = {};
 			status('loading (a) raw onnxruntime-web');
 			// Cold-start anatomy on this page (fresh browser context, so nothing is cached):
@@ -368,6 +304,12 @@ export function installBench(): void {
 				loadMs[k] = now() - t;
 			}
 			loadMs.a = loadMs.modelFetch + loadMs.firstSessionWithOrtInit;
+
+			status('loading (a†) raw onnxruntime-web in a worker');
+			t = now();
+			rawWorker = new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module', name: 'bench-raw-loop' });
+			await askRawWorker({ type: 'init', ortBase, modelFileUrl: new URL(MODEL_FILE, modelUrl).href });
+			loadMs.aWorker = now() - t;
 
 			status('loading (c, in-page) runtime loader');
 			t = now();
@@ -399,14 +341,16 @@ export function installBench(): void {
 			};
 		},
 		async eosFreeLength(max) {
-			const r = await rawLoop(promptIds, max, eosId);
+			const r = await rawLoop(sessionA, promptIds, max, eosId);
 			return r.ids[r.ids.length - 1] === eosId ? r.ids.length - 1 : r.ids.length;
 		},
 		async run(who, n) {
 			status(`running ${who} × ${n}`);
 			switch (who) {
 				case 'a':
-					return rawLoop(promptIds, n);
+					return rawLoop(sessionA, promptIds, n);
+				case 'aWorker':
+					return askRawWorker<RunResult>({ type: 'run', promptIds, n });
 				case 'b':
 					return tfGenerate(promptIds, n);
 				case 'c':

@@ -10,6 +10,7 @@ import {
 	median,
 	meets,
 	metLabel,
+	pairedRatio,
 	quartiles,
 	ratio,
 	summarizeWeight,
@@ -22,6 +23,13 @@ describe('bench statistics', () => {
 		expect(xs).toEqual([5, 1, 3]);
 		expect(median([4, 1, 2, 3])).toBe(2.5);
 		expect(median([])).toBeNaN();
+	});
+	it('pairs each sample with its partner from the same round before taking the median', () => {
+		// Load that doubles both contestants in a round cancels out of the paired ratio.
+		expect(pairedRatio([2, 4, 2.2], [1, 2, 2])).toBeCloseTo(2);
+		expect(pairedRatio([1.1, 2.2, 5.5], [1, 2, 5])).toBeCloseTo(1.1);
+		expect(pairedRatio([1, 2], [0, 1])).toBe(2);
+		expect(pairedRatio([], [])).toBeNaN();
 	});
 	it('gives nearest-rank quartiles', () => {
 		expect(quartiles([1, 2, 3, 4, 5, 6, 7, 8])).toEqual([2, 6]);
