@@ -379,6 +379,7 @@ async function perToken(browser, server) {
 			samples.push({
 				wallMsPerToken: r.ms / r.tokens,
 				sessionRunMsPerToken: r.runMs === undefined || r.runMs === null ? NaN : r.runMs / r.tokens,
+				loopMsPerToken: r.loopMs === undefined || r.loopMs === null ? NaN : r.loopMs / r.tokens,
 				workerMessagesPerToken: r.messagesFromWorker === undefined ? NaN : (r.messagesFromWorker + r.messagesToWorker) / r.tokens,
 				mainThreadCpuMsPerToken: (d('ThreadTime') * 1000) / r.tokens,
 				rendererCpuMsPerToken: (d('ProcessTime') * 1000) / r.tokens,
@@ -701,11 +702,11 @@ function printReport(r) {
 	out.push(
 		`Load anatomy on the bench page (fresh context): wasm fetch ${ms(L.wasmFetch, 0)}, wasm compile alone ${ms(L.wasmCompileOnly, 0)}, model fetch ${ms(L.modelFetch, 0)}, first session incl. ORT init ${ms(L.firstSessionWithOrtInit, 0)}, second session (creation only) ${ms(L.sessionCreateOnly, 0)}, 1-token run first/second ${ms(L.firstRun1Token)}/${ms(L.secondRun1Token)}; runtime in-page load ${ms(L.cPage, 0)}, transformers.js load ${ms(L.b, 0)}, runtime worker load ${ms(L.c, 0)}`,
 	);
-	out.push('', 'CPU profile per token (Chromium Performance metrics, median of 3 runs each): main thread = the page; renderer = page + worker + compositor threads; worker msgs = messages between page and worker, both ways');
+	out.push('', 'CPU profile per token (Chromium Performance metrics, median of 3 runs each): main thread = the page; renderer = page + worker + compositor threads; runtime loop = generate() of the runtime in the worker, by its own clock (wall minus that = messaging and waiting); worker msgs = messages between page and worker, both ways');
 	out.push(
 		formatTable(
-			['contestant', 'wall', 'session.run', 'model busy', 'worker msgs', 'renderer CPU', 'main-thread CPU', 'main tasks', 'script', 'style+layout', 'layouts', 'style recalcs'],
-			Object.entries(p.profile).map(([k, v]) => [label[k], v.wallMsPerToken.toFixed(2), Number.isFinite(v.sessionRunMsPerToken) ? v.sessionRunMsPerToken.toFixed(2) : '-', Number.isFinite(v.modelBusyShare) ? `${Math.round(v.modelBusyShare * 100)}%` : '-', Number.isFinite(v.workerMessagesPerToken) ? v.workerMessagesPerToken.toFixed(2) : '-', v.rendererCpuMsPerToken.toFixed(2), v.mainThreadCpuMsPerToken.toFixed(2), v.mainTaskMsPerToken.toFixed(2), v.scriptMsPerToken.toFixed(2), v.styleLayoutMsPerToken.toFixed(2), v.layoutsPerToken.toFixed(2), v.styleRecalcsPerToken.toFixed(2)]),
+			['contestant', 'wall', 'runtime loop', 'session.run', 'model busy', 'worker msgs', 'renderer CPU', 'main-thread CPU', 'main tasks', 'script', 'style+layout', 'layouts', 'style recalcs'],
+			Object.entries(p.profile).map(([k, v]) => [label[k], v.wallMsPerToken.toFixed(2), Number.isFinite(v.loopMsPerToken) ? v.loopMsPerToken.toFixed(2) : '-', Number.isFinite(v.sessionRunMsPerToken) ? v.sessionRunMsPerToken.toFixed(2) : '-', Number.isFinite(v.modelBusyShare) ? `${Math.round(v.modelBusyShare * 100)}%` : '-', Number.isFinite(v.workerMessagesPerToken) ? v.workerMessagesPerToken.toFixed(2) : '-', v.rendererCpuMsPerToken.toFixed(2), v.mainThreadCpuMsPerToken.toFixed(2), v.mainTaskMsPerToken.toFixed(2), v.scriptMsPerToken.toFixed(2), v.styleLayoutMsPerToken.toFixed(2), v.layoutsPerToken.toFixed(2), v.styleRecalcsPerToken.toFixed(2)]),
 		),
 	);
 	out.push('', 'Naive vs cached, one step at sequence length L (raw session, median of 5):');

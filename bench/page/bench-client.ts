@@ -31,6 +31,8 @@ export interface RunResult {
 	runMs?: number;
 	/** Messages between the page and the runtime worker during the run, each way. */
 	messagesFromWorker?: number;
+	/** The loop's own time as the runtime reports it (DoneStats.totalMs: excludes time its consumer held it). */
+	loopMs?: number;
 	messagesToWorker?: number;
 }
 
@@ -138,7 +140,7 @@ async function runtimeWorker(prompt: string, n: number): Promise<RunResult> {
 	for await (const ev of rt.generate(prompt, settingsFor(n))) if (ev.step === 'done') done = ev;
 	const ms = now() - t0;
 	const ids = done ? done.ids.slice(done.ids.length - done.stats.newTokens) : [];
-	return { ms, tokens: ids.length, ids };
+	return { ms, tokens: ids.length, ids, loopMs: done?.stats.totalMs };
 }
 
 /** (c, in-page): the same generate() from src/runtime/generate.ts on the page's thread, no worker. */
