@@ -17,9 +17,7 @@ export function median(xs) {
  */
 export function pairedRatio(xs, ys) {
 	const n = Math.min(xs.length, ys.length);
-	const r = [];
-	for (let i = 0; i < n; i++) if (ys[i] > 0) r.push(xs[i] / ys[i]);
-	return median(r);
+	return median(Array.from({ length: n }, (_, i) => ratio(xs[i], ys[i])).filter(Number.isFinite));
 }
 
 /** Lower and upper quartile (nearest-rank), for a spread next to the median. @param {number[]} xs */

@@ -22,17 +22,16 @@ import type { DoneEvent } from '../../src/runtime/events';
 type Tensor = ort.Tensor;
 type Session = ort.InferenceSession;
 
-
 export interface RunResult {
 	ms: number;
 	tokens: number;
 	ids: number[];
 	/** Sum of the forward passes' own time (session.run), where known: the rest is loop, messaging, UI and waiting. */
 	runMs?: number;
-	/** Messages between the page and the runtime worker during the run, each way. */
-	messagesFromWorker?: number;
 	/** The loop's own time as the runtime reports it (DoneStats.totalMs: excludes time its consumer held it). */
 	loopMs?: number;
+	/** Messages between the page and the runtime worker during the run, each way. */
+	messagesFromWorker?: number;
 	messagesToWorker?: number;
 }
 

@@ -4,6 +4,7 @@
  * which separates what a worker thread itself costs from what the runtime's protocol costs.
  */
 import * as ort from 'onnxruntime-web/wasm';
+import { pastInputNames, presentOutputNames } from '../../src/runtime/kv-cache';
 
 type Tensor = ort.Tensor;
 
@@ -37,12 +38,8 @@ export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
 	logSeverityLevel: 3,
 };
 
-export const pastNames: string[] = [];
-export const presentNames: string[] = [];
-for (let i = 0; i < N_LAYERS; i++) {
-	pastNames.push(`past_key_values.${i}.key`, `past_key_values.${i}.value`);
-	presentNames.push(`present.${i}.key`, `present.${i}.value`);
-}
+export const pastNames = pastInputNames(N_LAYERS);
+export const presentNames = presentOutputNames(N_LAYERS);
 
 export function emptyPast(): Record<string, Tensor> {
 	const feeds: Record<string, Tensor> = {};
