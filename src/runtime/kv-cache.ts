@@ -3,11 +3,18 @@
  * far. The model returns them as `present.*`; feeding them back as
  * `past_key_values.*` means the next pass only has to process the new token.
  *
+ * It is batch-shaped: B rows of [heads × columns × head_dim] per layer, plus the
+ * attention mask of those columns, because rows of different lengths are left-
+ * padded and padding must stay masked on every later step. Rows can leave (a
+ * finished request) and join (a new one, prefilled on its own), which is what a
+ * continuous-batching scheduler needs.
+ *
  * It is its own piece so the lesson (and the tests) can look at it: how long
- * it is, how much memory it holds, and that naive mode never touches one.
+ * it is, how much memory its live tensors hold, and that naive mode never touches one.
  */
 
 import type { Tensor } from 'onnxruntime-web';
+import type { PastColumns } from './batch';
 
 export interface KvShape {
   numLayers: number;
@@ -16,57 +23,182 @@ export interface KvShape {
 }
 
 type TensorCtor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
+type Values = Float32Array | Uint16Array;
+
+const BYTES_PER_ELEMENT: Partial<Record<Tensor.Type, number>> = { float32: 4, float16: 2 };
 
 export class KVCache {
-  /** past_key_values.{i}.key / .value, in input-name order. */
+  /** past_key_values.{i}.key / .value, in input-name order; dims [rows, heads, columns, head_dim]. */
   private tensors: Tensor[];
-  private len = 0;
+  private columns = 0;
+  private batchRows: number;
+  /** Row-major [rows × columns]: which held columns are real tokens. Null while nothing is held. */
+  private maskData: BigInt64Array | null = null;
+  private real: number[] = [];
 
   constructor(
     readonly shape: KvShape,
     private readonly TensorClass: TensorCtor,
     private readonly pastNames: readonly string[] = pastInputNames(shape.numLayers),
+    rows = 1,
   ) {
-    this.tensors = this.empty();
+    this.batchRows = rows;
+    this.tensors = this.empty(rows);
   }
 
-  /** Tokens whose keys/values are held. */
+  /** Columns held per row, padding included; for one unpadded row, the tokens held. */
   get length(): number {
-    return this.len;
+    return this.columns;
   }
 
-  /** Bytes of keys and values held (float32). */
+  get rows(): number {
+    return this.batchRows;
+  }
+
+  /** Real (unpadded) tokens held in `row`. */
+  tokens(row: number): number {
+    return this.real[row] ?? 0;
+  }
+
+  /** Bytes of the live key/value tensors: each one's element count × bytes per element. */
   get bytes(): number {
-    const { numLayers, numHeads, headDim } = this.shape;
-    return 2 * numLayers * numHeads * headDim * this.len * 4;
+    let total = 0;
+    for (const t of this.tensors) {
+      const per = BYTES_PER_ELEMENT[t.type];
+      if (per === undefined) throw new Error(`KV tensor of unexpected type ${t.type}`);
+      total += t.dims.reduce((a, b) => a * b, 1) * per;
+    }
+    return total;
   }
 
-  /** Adds the past tensors to a feed. */
-  feed(feeds: Record<string, Tensor>): void {
+  /** What the next pass builds on, for batch assembly. */
+  get past(): PastColumns {
+    return { width: this.columns, mask: this.maskData, realLengths: this.real };
+  }
+
+  /** Adds the past tensors to a feed; an empty cache takes whatever batch size comes first. */
+  feed(feeds: Record<string, Tensor>, rows = this.batchRows): void {
+    if (this.columns === 0 && rows !== this.batchRows) {
+      this.batchRows = rows;
+      this.tensors = this.empty(rows);
+    }
+    if (rows !== this.batchRows) throw new Error(`the cache holds ${this.batchRows} rows but the pass has ${rows}`);
     for (let i = 0; i < this.pastNames.length; i++) feeds[this.pastNames[i]!] = this.tensors[i]!;
   }
 
-  /** Takes the `present.*` outputs as the new past, without copying them. */
-  update(outputs: Record<string, Tensor>, presentNames: readonly string[] = presentOutputNames(this.shape.numLayers)): void {
+  /**
+   * Takes the `present.*` outputs as the new past, without copying them, with
+   * the mask that pass was fed (it covers exactly the columns now held).
+   */
+  update(
+    outputs: Record<string, Tensor>,
+    presentNames: readonly string[] = presentOutputNames(this.shape.numLayers),
+    mask?: BigInt64Array,
+    realLengths?: number[],
+  ): void {
     for (let i = 0; i < presentNames.length; i++) {
       const t = outputs[presentNames[i]!];
       if (!t) throw new Error(`model output "${presentNames[i]}" is missing`);
       this.tensors[i] = t;
     }
-    this.len = this.tensors[0]!.dims[2]!;
+    this.batchRows = this.tensors[0]!.dims[0]!;
+    this.columns = this.tensors[0]!.dims[2]!;
+    this.maskData = mask ?? new BigInt64Array(this.batchRows * this.columns).fill(1n);
+    this.real = realLengths ?? new Array<number>(this.batchRows).fill(this.columns);
   }
 
   reset(): void {
-    this.tensors = this.empty();
-    this.len = 0;
+    this.tensors = this.empty(this.batchRows);
+    this.columns = 0;
+    this.maskData = null;
+    this.real = [];
+  }
+
+  /** Removes a finished row; columns no remaining row uses are dropped with it. */
+  async dropRow(row: number): Promise<void> {
+    if (!(row >= 0 && row < this.batchRows)) throw new Error(`no row ${row} in a cache of ${this.batchRows}`);
+    const keep = [...Array(this.batchRows).keys()].filter((r) => r !== row);
+    const mask = this.maskData;
+    const real = this.real.filter((_, r) => r !== row);
+    if (keep.length === 0 || this.columns === 0) {
+      this.batchRows = keep.length;
+      this.reset();
+      return;
+    }
+    // Leading columns that are padding in every remaining row carry nothing.
+    let skip = 0;
+    while (skip < this.columns && keep.every((r) => mask![r * this.columns + skip] === 0n)) skip++;
+    await this.rebuild(keep.map((r) => ({ from: this, row: r, skip })), this.columns - skip, real, (r, c) => mask![keep[r]! * this.columns + skip + c]!);
+  }
+
+  /**
+   * Appends the rows of `other` (typically a one-row cache just prefilled on
+   * its own). The shorter side is left-padded to the longer one's columns.
+   * Returns the index of the first added row.
+   */
+  async addRows(other: KVCache): Promise<number> {
+    if (other.columns === 0) throw new Error('the joining cache holds nothing');
+    // An empty cache holds no rows, whatever batch size it was made for.
+    const first = this.columns === 0 ? 0 : this.batchRows;
+    const width = Math.max(this.columns, other.columns);
+    const sources: RowSource[] = [];
+    for (let r = 0; r < first; r++) sources.push({ from: this, row: r, skip: this.columns - width });
+    for (let r = 0; r < other.batchRows; r++) sources.push({ from: other, row: r, skip: other.columns - width });
+    const maskAt = (r: number, c: number): bigint => {
+      const { from, row, skip } = sources[r]!;
+      const col = c + skip;
+      return col < 0 ? 0n : from.maskData![row * from.columns + col]!;
+    };
+    await this.rebuild(sources, width, [...this.real.slice(0, first), ...other.real], maskAt);
+    return first;
+  }
+
+  /**
+   * Copies rows into new tensors of `width` columns. A source row's column c
+   * lands at c − skip; a negative skip left-pads it with zeros (masked).
+   */
+  private async rebuild(sources: RowSource[], width: number, real: number[], maskAt: (r: number, c: number) => bigint): Promise<void> {
+    const { numHeads, headDim } = this.shape;
+    const rows = sources.length;
+    const tensors: Tensor[] = [];
+    for (let i = 0; i < this.pastNames.length; i++) {
+      const out = new Float32Array(rows * numHeads * width * headDim);
+      for (let r = 0; r < rows; r++) {
+        const { from, row, skip } = sources[r]!;
+        const data = (await from.tensors[i]!.getData()) as Values;
+        if (!(data instanceof Float32Array)) throw new Error('only float32 KV caches can change rows');
+        const cols = from.columns;
+        for (let h = 0; h < numHeads; h++) {
+          const src = ((row * numHeads + h) * cols + Math.max(skip, 0)) * headDim;
+          const dst = ((r * numHeads + h) * width + Math.max(-skip, 0)) * headDim;
+          const n = (cols - Math.max(skip, 0)) * headDim;
+          out.set(data.subarray(src, src + n), dst);
+        }
+      }
+      tensors.push(new this.TensorClass('float32', out, [rows, numHeads, width, headDim]));
+    }
+    const mask = new BigInt64Array(rows * width);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) mask[r * width + c] = maskAt(r, c);
+    this.tensors = tensors;
+    this.batchRows = rows;
+    this.columns = width;
+    this.maskData = mask;
+    this.real = real;
   }
 
   /** Length-0 past: a first pass with it is exactly the naive full-sequence pass. */
-  private empty(): Tensor[] {
+  private empty(rows: number): Tensor[] {
     const { numHeads, headDim } = this.shape;
-    const dims = [1, numHeads, 0, headDim];
+    const dims = [rows, numHeads, 0, headDim];
     return this.pastNames.map(() => new this.TensorClass('float32', new Float32Array(0), dims));
   }
+}
+
+interface RowSource {
+  from: KVCache;
+  row: number;
+  /** Columns of the source row to leave out on the left (negative: pad that many). */
+  skip: number;
 }
 
 export function pastInputNames(numLayers: number): string[] {

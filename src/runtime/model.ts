@@ -6,6 +6,7 @@
  */
 
 import type { Tensor } from 'onnxruntime-web';
+import { NO_PAST, assembleBatch } from './batch';
 import { KVCache, pastInputNames, presentOutputNames } from './kv-cache';
 
 /** The slice of an ORT InferenceSession the runtime uses. */
@@ -29,14 +30,25 @@ export interface ModelConfig {
   headDim: number;
 }
 
+/** One row of new token ids (B = 1), or B rows of different lengths. */
+export type ForwardInput = ArrayLike<number> | readonly ArrayLike<number>[];
+
 export interface ForwardResult {
-  /** Logits of the last position only: a view into the output, valid until the next forward. */
+  /** Row 0's last-position logits: a view into the output, valid until the next forward. */
   lastLogits: Float32Array;
+  /** Every row's last-position logits (views, no copies); row 0 is `lastLogits`. */
+  rows: Float32Array[];
+  /** Padding columns this pass fed, over all rows. */
+  padding: number;
   /** Wall time of session.run, ms (excludes waiting for another run's turn). */
   ms: number;
 }
 
 const now = () => performance.now();
+
+function isRows(input: ForwardInput): input is readonly ArrayLike<number>[] {
+  return input.length > 0 && typeof input[0] !== 'number';
+}
 
 export class CausalLM {
   private readonly pastNames: string[];
@@ -61,54 +73,54 @@ export class CausalLM {
     }
   }
 
-  newCache(): KVCache {
+  newCache(rows = 1): KVCache {
     const { numLayers, numHeads, headDim } = this.config;
-    return new KVCache({ numLayers, numHeads, headDim }, this.Tensor, this.pastNames);
+    return new KVCache({ numLayers, numHeads, headDim }, this.Tensor, this.pastNames, rows);
   }
 
   /**
-   * Runs `tokens` (the positions after whatever `cache` holds) through the model.
-   * With no cache this is the naive pass over the whole sequence; with one, the
-   * new keys/values are stored back into it.
+   * Runs each row's `tokens` (the positions after whatever `cache` holds for
+   * that row) through the model as one pass, rows left-padded to a common
+   * length. With no cache this is the naive pass over whole sequences; with
+   * one, the new keys/values (and their mask) are stored back into it.
    */
-  forward(tokens: ArrayLike<number>, cache: KVCache | null): Promise<ForwardResult> {
-    const result = this.turn.then(() => this.run(tokens, cache));
+  forward(input: ForwardInput, cache: KVCache | null): Promise<ForwardResult> {
+    const result = this.turn.then(() => this.run(isRows(input) ? input : [input], cache));
     this.turn = result.catch(() => undefined);
     return result;
   }
 
-  private async run(tokens: ArrayLike<number>, cache: KVCache | null): Promise<ForwardResult> {
-    const n = tokens.length;
-    const past = cache ? cache.length : 0;
-    const total = past + n;
-    const ids = new BigInt64Array(n);
-    const pos = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) {
-      ids[i] = BigInt(tokens[i]!);
-      pos[i] = BigInt(past + i);
-    }
+  private async run(rows: readonly ArrayLike<number>[], cache: KVCache | null): Promise<ForwardResult> {
+    const batch = assembleBatch(rows, cache ? cache.past : NO_PAST, this.config.eosId);
+    const { rows: b, width, total } = batch;
     const feeds: Record<string, Tensor> = {
-      input_ids: new this.Tensor('int64', ids, [1, n]),
-      attention_mask: new this.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: new this.Tensor('int64', pos, [1, n]),
+      input_ids: new this.Tensor('int64', batch.inputIds, [b, width]),
+      attention_mask: new this.Tensor('int64', batch.attentionMask, [b, total]),
+      position_ids: new this.Tensor('int64', batch.positionIds, [b, width]),
     };
-    (cache ?? this.emptyCache()).feed(feeds);
+    (cache ?? this.emptyCache(b)).feed(feeds, b);
 
     const t0 = now();
     const out = await this.session.run(feeds);
     const ms = now() - t0;
 
-    if (cache) cache.update(out, this.presentNames);
-    const logits = out.logits!;
-    const data = logits.data as Float32Array;
+    if (cache) cache.update(out, this.presentNames, batch.attentionMask, batch.realLengths);
+    const data = out.logits!.data as Float32Array;
     const vocab = this.config.vocabSize;
-    const lastLogits = data.subarray((n - 1) * vocab, n * vocab);
-    return { lastLogits, ms };
+    const last: Float32Array[] = [];
+    for (let r = 0; r < b; r++) {
+      const end = (r * width + width) * vocab;
+      last.push(data.subarray(end - vocab, end));
+    }
+    return { lastLogits: last[0]!, rows: last, padding: batch.padding, ms };
   }
 
-  private empty?: KVCache;
-  private emptyCache(): KVCache {
-    return (this.empty ??= this.newCache());
+  /** Naive passes feed an empty past, one per batch size. */
+  private readonly empties = new Map<number, KVCache>();
+  private emptyCache(rows: number): KVCache {
+    let c = this.empties.get(rows);
+    if (!c) this.empties.set(rows, (c = this.newCache(rows)));
+    return c;
   }
 
   async release(): Promise<void> {
