@@ -61,7 +61,7 @@ export interface Candidate {
   logit: number;
 }
 
-interface EventBase {
+export interface EventBase {
   /** 0-based position of this event in the run. */
   index: number;
   /** 0-based loop iteration; -1 for 'encode'. */

@@ -7,6 +7,8 @@
 export const LOOP_VOCABULARIES = {
   /** Lesson 1's loop, naive or cached: one event per line of the textbook pseudo-code. */
   generate: ['encode', 'forward', 'last-logits', 'select', 'append', 'eos-check', 'done'],
+  /** Lesson 5's loop: B prompts as B left-padded rows of one forward pass per step. */
+  batched: ['encode', 'pad', 'forward', 'select', 'append', 'stop-check', 'done'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type LoopName = keyof typeof LOOP_VOCABULARIES;
