@@ -9,6 +9,8 @@ export const LOOP_VOCABULARIES = {
   generate: ['encode', 'forward', 'last-logits', 'select', 'append', 'eos-check', 'done'],
   /** Lesson 5's loop: B prompts as B left-padded rows of one forward pass per step. */
   batched: ['encode', 'pad', 'forward', 'select', 'append', 'stop-check', 'done'],
+  /** Lessons 2 and 3's loop: cached generation with the prompt's one pass (prefill) apart from the rest (decode). */
+  stream: ['encode', 'prefill', 'select', 'token', 'stop-check', 'decode', 'done'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type LoopName = keyof typeof LOOP_VOCABULARIES;
