@@ -4,6 +4,10 @@
  */
 
 export * from './events';
+export type * from './loops/batched-events';
+export type * from './loops/stream-events';
+export type { AnyLoopEvent, DoneOf, LoopEvent, LoopInput, LoopSettings, LoopSignatures } from './loops/types';
+export { LOOP_VOCABULARIES, isLoopName, type LoopName, type StepOf } from './loops/vocabulary';
 export { getRuntime, createRuntimeClient, RuntimeError } from './client';
 export type { LoadOptions, RunOptions, RunHandle, RuntimeClient, ModelInfo } from './client';
 export type { RuntimeErrorKind } from './errors';

@@ -108,7 +108,7 @@ describe('client ↔ worker host', () => {
 
   it('batches a loop iteration per message and posts what it has before every forward pass', async () => {
     const batches: StepEvent[][] = [];
-    const rt = createRuntimeClient(connectInProcess(diskFetch(), { loads: 0 }, (m) => m.type === 'events' && batches.push(m.events)));
+    const rt = createRuntimeClient(connectInProcess(diskFetch(), { loads: 0 }, (m) => m.type === 'events' && batches.push(m.events as StepEvent[])));
     await rt.load({ model: MODEL_URL });
     const events = await collect(rt.generate('In the beginning', greedy(8)));
     expect(batches.flat()).toEqual(events);
@@ -123,7 +123,7 @@ describe('client ↔ worker host', () => {
 
   it('a reader who stops taking events holds the worker one forward pass ahead, never a token', async () => {
     const posted: StepEvent[] = [];
-    const rt = createRuntimeClient(connectInProcess(diskFetch(), { loads: 0 }, (m) => m.type === 'events' && posted.push(...m.events)));
+    const rt = createRuntimeClient(connectInProcess(diskFetch(), { loads: 0 }, (m) => m.type === 'events' && posted.push(...(m.events as StepEvent[]))));
     await rt.load({ model: MODEL_URL });
     const run = rt.generate('In the beginning', greedy(50));
     const it = run[Symbol.asyncIterator]();

@@ -16,7 +16,7 @@ import { contextFull, eosToken, maxNewTokens, stopWhen, type RunControl } from '
 import type { BatchedDoneEvent, BatchedEvent, BatchedInput, BatchedRowResult, RowSelection } from './batched-events';
 import { emitter, stoppedBy, type Unindexed } from './emit';
 import { checkPrompt, encode } from './encode';
-import type { LoopModel } from './generate';
+import type { LoopDefinition, LoopModel } from './types';
 
 /** Enough for lesson 5's B = 1 … 16, with room; the cache grows with B. */
 export const MAX_ROWS = 32;
@@ -151,6 +151,11 @@ export async function* batched(
   };
   yield last(done);
 }
+
+export const batchedLoop: LoopDefinition = {
+  start: (model, input, settings, control) => batched(model, input as BatchedInput, settings as GenerateSettings, control),
+  endsIteration: new Set(['pad', 'stop-check']),
+};
 
 function rowSampling(s: Sampling, row: number): Sampling {
   return s.strategy === 'sample' ? { ...s, seed: (s.seed + row) >>> 0 } : s;

@@ -8,14 +8,14 @@
  */
 
 import type { Candidate, DoneEvent, GenerateSettings, StepEvent, StopReason } from '../events';
-import type { LoadedModel } from '../loader';
 import { Sampler } from '../sampling';
 import { validateSettings } from '../settings';
 import { contextFull, eosToken, maxNewTokens, stopWhen, type RunControl } from '../stopping';
 import { emitter, stoppedBy, type Unindexed } from './emit';
 import { checkPrompt, encode } from './encode';
+import type { LoopDefinition, LoopModel } from './types';
 
-export type LoopModel = Pick<LoadedModel, 'lm' | 'codec' | 'config'>;
+export type { LoopModel } from './types';
 
 export async function* generate(
   model: LoopModel,
@@ -103,3 +103,8 @@ export async function* generate(
   };
   yield last(done);
 }
+
+export const generateLoop: LoopDefinition = {
+  start: (model, input, settings, control) => generate(model, input as string, settings as GenerateSettings, control),
+  endsIteration: new Set(['encode', 'eos-check']),
+};

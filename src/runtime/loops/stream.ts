@@ -12,7 +12,7 @@ import { validateSettings } from '../settings';
 import { contextFull, eosToken, maxNewTokens, stopWhen, type RunControl } from '../stopping';
 import { emitter, stoppedBy, type Unindexed } from './emit';
 import { checkPrompt, encode } from './encode';
-import type { LoopModel } from './generate';
+import type { LoopDefinition, LoopModel } from './types';
 import type { StreamDoneEvent, StreamEvent, StreamSettings } from './stream-events';
 
 export async function* stream(
@@ -105,6 +105,11 @@ export async function* stream(
   };
   yield last(done);
 }
+
+export const streamLoop: LoopDefinition = {
+  start: (model, input, settings, control) => stream(model, input as string, settings as StreamSettings, control),
+  endsIteration: new Set(['encode', 'stop-check']),
+};
 
 /** The stream loop has no naive mode; a settings object without `mode` means cached. */
 function cachedOnly(raw: unknown): unknown {
