@@ -4,45 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRuntimeClient, type RunHandle } from '../../src/runtime/client';
-import { createHost } from '../../src/runtime/host';
 import type { FromWorker, Port, ToWorker } from '../../src/runtime/protocol';
 import type { DoneEvent, GenerateSettings, LoadProgress, StepEvent } from '../../src/runtime/events';
 import { RuntimeError } from '../../src/runtime/errors';
-import { MODEL_URL, collect, diskFetch, importOrt } from './helpers';
+import { MODEL_URL, collect, diskFetch } from './helpers';
+import { connectInProcess, type Counters } from './in-process';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
-
-function connectInProcess(fetch: typeof globalThis.fetch = diskFetch(), counters: Counters = { loads: 0 }, tap?: (m: FromWorker) => void) {
-  return (): Port<FromWorker, ToWorker> => {
-    const page: Port<FromWorker, ToWorker> = {
-      onmessage: null,
-      postMessage(m) {
-        // Node has no ORT files to serve: the test transport drops the browser-only wasm path.
-        const msg = structuredClone(m);
-        if (msg.type === 'load') {
-          delete msg.request.ortBaseUrl;
-          counters.loads++;
-        }
-        setTimeout(() => host.handle(msg), 0);
-      },
-    };
-    const host = createHost((m) => {
-      tap?.(structuredClone(m));
-      setTimeout(() => page.onmessage?.({ data: structuredClone(m) }), 0);
-    }, {
-      fetch: (input, init) => {
-        if (String(input).endsWith('.onnx')) counters.fetchedOnnx = (counters.fetchedOnnx ?? 0) + 1;
-        return fetch(input, init);
-      },
-      importOrt,
-    });
-    return page;
-  };
-}
-interface Counters {
-  loads: number;
-  fetchedOnnx?: number;
-}
 
 const greedy = (maxNewTokens: number, mode: 'naive' | 'cached' = 'cached'): GenerateSettings => ({
   maxNewTokens,
