@@ -6,6 +6,7 @@
 export * from './events';
 export type * from './loops/batched-events';
 export type * from './loops/stream-events';
+export type * from './loops/continuous-events';
 export type { AnyLoopEvent, DoneOf, LoopEvent, LoopInput, LoopSettings, LoopSignatures } from './loops/types';
 export { LOOP_VOCABULARIES, isLoopName, type LoopName, type StepOf } from './loops/vocabulary';
 export { getRuntime, createRuntimeClient, RuntimeError } from './client';

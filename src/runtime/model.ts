@@ -34,7 +34,7 @@ export interface ModelConfig {
 export type ForwardInput = ArrayLike<number> | readonly ArrayLike<number>[];
 
 export interface ForwardResult {
-  /** Row 0's last-position logits: a view into the output, valid until the next forward. */
+  /** Row 0's last-position logits: a view into this pass's output (ORT copies outputs out of its heap, so it stays valid). */
   lastLogits: Float32Array;
   /** Every row's last-position logits (views, no copies); row 0 is `lastLogits`. */
   rows: Float32Array[];

@@ -157,7 +157,8 @@ export const batchedLoop: LoopDefinition = {
   endsIteration: new Set(['pad', 'stop-check']),
 };
 
-function rowSampling(s: Sampling, row: number): Sampling {
+/** Row r of a batch samples with seed + r, so it reproduces a B = 1 run with that seed. */
+export function rowSampling(s: Sampling, row: number): Sampling {
   return s.strategy === 'sample' ? { ...s, seed: (s.seed + row) >>> 0 } : s;
 }
 

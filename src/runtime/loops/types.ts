@@ -7,6 +7,7 @@ import type { GenerateSettings, StepEvent } from '../events';
 import type { LoadedModel } from '../loader';
 import type { RunControl } from '../stopping';
 import type { BatchedEvent, BatchedInput } from './batched-events';
+import type { ContinuousEvent, ContinuousInput, ContinuousSettings } from './continuous-events';
 import type { StreamEvent, StreamSettings } from './stream-events';
 import type { LoopName } from './vocabulary';
 
@@ -15,6 +16,7 @@ export interface LoopSignatures extends Record<LoopName, { input: unknown; setti
   generate: { input: string; settings: GenerateSettings; event: StepEvent };
   batched: { input: BatchedInput; settings: GenerateSettings; event: BatchedEvent };
   stream: { input: string; settings: StreamSettings; event: StreamEvent };
+  continuous: { input: ContinuousInput; settings: ContinuousSettings; event: ContinuousEvent };
 }
 
 export type LoopInput<L extends LoopName> = LoopSignatures[L]['input'];

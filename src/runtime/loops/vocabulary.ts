@@ -11,6 +11,8 @@ export const LOOP_VOCABULARIES = {
   batched: ['encode', 'pad', 'forward', 'select', 'append', 'stop-check', 'done'],
   /** Lessons 2 and 3's loop: cached generation with the prompt's one pass (prefill) apart from the rest (decode). */
   stream: ['encode', 'prefill', 'select', 'token', 'stop-check', 'decode', 'done'],
+  /** Lesson 6's loop: a scheduler over S slots; finished rows leave and queued ones join every iteration. */
+  continuous: ['encode', 'forward', 'admit', 'select', 'append', 'retire', 'done'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type LoopName = keyof typeof LOOP_VOCABULARIES;
