@@ -16,14 +16,16 @@
  *       return tokenizer.decode(ids)              -> 'done'
  *
  * Everything here is plain data (structured-clone safe): it crosses the
- * worker boundary as is, and components never see an ONNX tensor.
+ * worker boundary as is, and components never see an ONNX tensor. The other
+ * named loops' events are in loops/<name>-events.ts.
  */
 
-export type LoopStep = 'encode' | 'forward' | 'last-logits' | 'select' | 'append' | 'eos-check' | 'done';
+import { LOOP_VOCABULARIES, type StepOf } from './loops/vocabulary';
 
-export const LOOP_STEPS: readonly LoopStep[] = [
-  'encode', 'forward', 'last-logits', 'select', 'append', 'eos-check', 'done',
-];
+/** Lesson 1's steps; every named loop's are in loops/vocabulary.ts. */
+export type LoopStep = StepOf<'generate'>;
+
+export const LOOP_STEPS: readonly LoopStep[] = LOOP_VOCABULARIES.generate;
 
 /** naive: re-run the whole sequence every step, exactly as the lesson's code.
  *  cached: feed only the new token and keep the keys/values (KV cache). */

@@ -118,7 +118,7 @@ export class KVCache {
   async dropRow(row: number): Promise<void> {
     if (!(row >= 0 && row < this.batchRows)) throw new Error(`no row ${row} in a cache of ${this.batchRows}`);
     const keep = [...Array(this.batchRows).keys()].filter((r) => r !== row);
-    const mask = this.maskData;
+    const mask = this.maskData!;
     const real = this.real.filter((_, r) => r !== row);
     if (keep.length === 0 || this.columns === 0) {
       this.batchRows = keep.length;
@@ -127,8 +127,8 @@ export class KVCache {
     }
     // Leading columns that are padding in every remaining row carry nothing.
     let skip = 0;
-    while (skip < this.columns && keep.every((r) => mask![r * this.columns + skip] === 0n)) skip++;
-    await this.rebuild(keep.map((r) => ({ from: this, row: r, skip })), this.columns - skip, real, (r, c) => mask![keep[r]! * this.columns + skip + c]!);
+    while (skip < this.columns && keep.every((r) => mask[r * this.columns + skip] === 0n)) skip++;
+    await this.rebuild(keep.map((r) => ({ from: this, row: r, skip })), this.columns - skip, real);
   }
 
   /**
@@ -144,12 +144,7 @@ export class KVCache {
     const sources: RowSource[] = [];
     for (let r = 0; r < first; r++) sources.push({ from: this, row: r, skip: this.columns - width });
     for (let r = 0; r < other.batchRows; r++) sources.push({ from: other, row: r, skip: other.columns - width });
-    const maskAt = (r: number, c: number): bigint => {
-      const { from, row, skip } = sources[r]!;
-      const col = c + skip;
-      return col < 0 ? 0n : from.maskData![row * from.columns + col]!;
-    };
-    await this.rebuild(sources, width, [...this.real.slice(0, first), ...other.real], maskAt);
+    await this.rebuild(sources, width, [...this.real.slice(0, first), ...other.real]);
     return first;
   }
 
@@ -157,7 +152,7 @@ export class KVCache {
    * Copies rows into new tensors of `width` columns. A source row's column c
    * lands at c − skip; a negative skip left-pads it with zeros (masked).
    */
-  private async rebuild(sources: RowSource[], width: number, real: number[], maskAt: (r: number, c: number) => bigint): Promise<void> {
+  private async rebuild(sources: RowSource[], width: number, real: number[]): Promise<void> {
     const { numHeads, headDim } = this.shape;
     const rows = sources.length;
     const tensors: Tensor[] = [];
@@ -178,7 +173,10 @@ export class KVCache {
       tensors.push(new this.TensorClass('float32', out, [rows, numHeads, width, headDim]));
     }
     const mask = new BigInt64Array(rows * width);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) mask[r * width + c] = maskAt(r, c);
+    for (let r = 0; r < rows; r++) {
+      const { from, row, skip } = sources[r]!;
+      for (let c = Math.max(-skip, 0); c < width; c++) mask[r * width + c] = from.maskData![row * from.columns + c + skip]!;
+    }
     this.tensors = tensors;
     this.batchRows = rows;
     this.columns = width;
