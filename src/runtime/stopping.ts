@@ -2,6 +2,9 @@
  * Stopping criteria, as transformers.js has them: each a small function that
  * looks at one sequence and names why it must stop, or says nothing. A loop
  * composes the ones its listing has; a batched loop asks them row by row.
+ *
+ * The reader's stop is not among them: it must be honoured at every event,
+ * not once per token, so the one `emit` helper (loops/emit.ts) owns it.
  */
 
 import type { StopReason } from './events';
@@ -37,11 +40,6 @@ export const eosToken =
   (eosId: number): StoppingCriterion =>
   (seq) =>
     seq.ids.length > seq.promptLength && seq.ids[seq.ids.length - 1] === eosId ? 'eos' : null;
-
-export const readerStop =
-  (control: RunControl): StoppingCriterion =>
-  () =>
-    control.stopRequested ? 'stopped' : null;
 
 /** The first criterion that fires decides. */
 export function stopWhen(...criteria: StoppingCriterion[]): StoppingCriterion {

@@ -1,6 +1,6 @@
 /** The stopping criteria and the load-once helper, as pure pieces. */
 import { describe, expect, it } from 'vitest';
-import { contextFull, eosToken, maxNewTokens, readerStop, stopWhen } from '../../src/runtime/stopping';
+import { contextFull, eosToken, maxNewTokens, stopWhen } from '../../src/runtime/stopping';
 import { SharedLoad } from '../../src/runtime/shared-load';
 
 const seq = (ids: number[], promptLength: number, max?: number) => ({ ids, promptLength, maxNewTokens: max });
@@ -14,10 +14,6 @@ describe('stopping criteria', () => {
     expect(contextFull(4)(seq([1, 2, 3, 4], 1))).toBe('context-full');
     expect(eosToken(7)(seq([1, 7], 1))).toBe('eos');
     expect(eosToken(7)(seq([7], 1))).toBeNull(); // an empty prompt starts from EOS: that is not a stop
-    const control = { stopRequested: false };
-    expect(readerStop(control)(seq([1], 1))).toBeNull();
-    control.stopRequested = true;
-    expect(readerStop(control)(seq([1], 1))).toBe('stopped');
   });
 
   it('compose in order: the first that fires decides', () => {

@@ -34,7 +34,8 @@ export async function* batched(
   const samplers = requests.map((_, r) => new Sampler(config.vocabSize, rowSampling(sampling, r), settings.topCandidates));
   const { emit, busyMs, finish, last } = emitter<BatchedEvent>(control);
   const withToken = (c: Omit<Candidate, 'token'>): Candidate => ({ ...c, token: codec.token(c.id) });
-  const rowStops = stopWhen(maxNewTokens(settings.maxNewTokens), contextFull(config.contextSize), eosToken(config.eosId));
+  // EOS first: a last token that is also EOS ends the row for that reason, as in lesson 1.
+  const rowStops = stopWhen(eosToken(config.eosId), maxNewTokens(settings.maxNewTokens), contextFull(config.contextSize));
 
   // rows = [tokenizer.encode(p) for p in prompts]
   const encoded = requests.map((q) => encode(codec, q.prompt, config.contextSize, config.eosId));
