@@ -8,7 +8,7 @@
 
 import { RuntimeError, describe } from './errors';
 import type { BackendChoice, BackendName, BackendPreference, LoadProgress } from './events';
-import { ORT_FILES, chooseBackend, threadCount, type BackendDecision } from './backend';
+import { ORT_FILES, chooseBackend, sessionOptions, threadCount, type BackendDecision } from './backend';
 import { CausalLM, modelConfigFrom, type ModelConfig, type SessionLike, type TensorCtor } from './model';
 import type { OrtModule } from './ort';
 import { TextCodec } from './tokenizer';
@@ -179,12 +179,7 @@ function configureOrt(ort: OrtModule, backend: BackendName, ortBaseUrl: string |
 }
 
 async function createSession(ort: OrtModule, bytes: Uint8Array, ep: BackendName): Promise<SessionLike> {
-  return ort.InferenceSession.create(bytes, {
-    executionProviders: [ep],
-    graphOptimizationLevel: 'all',
-    // ORT warns (as console errors) that shape ops run on the CPU under WebGPU; that is by design.
-    logSeverityLevel: 3,
-  }) as Promise<SessionLike>;
+  return ort.InferenceSession.create(bytes, sessionOptions(ep)) as Promise<SessionLike>;
 }
 
 /** One real pass before reporting ready: WebGPU can fail here too, and it warms the kernels. */
