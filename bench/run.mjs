@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromiumArgs, findChromium } from '../tests/support/chromium.mjs';
+import { chromiumArgs, ensureChromium } from '../tests/support/chromium.mjs';
 import { startServer } from './lib/server.mjs';
 import { floorModel, matmulWeights } from './lib/floor-model.mjs';
 import {
@@ -589,8 +589,8 @@ async function main() {
 	}
 	result0.buildS = Math.round((Date.now() - started) / 1000);
 	writeFloor();
-	const chromium = findChromium();
-	if (!chromium) throw new Error('No Chromium found (set CHROMIUM_PATH).');
+	// As `npm test` does: find one, or install one (Playwright's download, else apt), or say how.
+	const chromium = { path: await ensureChromium({ log: say }) };
 	const server = await startServer({ dir: DIST });
 	const { chromium: pw } = await import('playwright-core');
 	const browser = await pw.launch({ executablePath: chromium.path, headless: true, args: chromiumArgs });
