@@ -202,6 +202,10 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
     throw new RuntimeError('no-backend', `Could not load onnxruntime-web (${decision.backend}): ${describe(err)}`, { cause: err });
   });
   ortPromise.catch(() => undefined);
+  // ORT imports its Emscripten glue (the build's .mjs) only when it initialises, after every
+  // download has finished: one more round trip before the session. Importing it now, beside the
+  // downloads, takes it off that path (ORT's own import then gets this instance from the module map).
+  if (ortBinaryUrl) import(/* @vite-ignore */ new URL(ORT_FILES[decision.backend].mjs, req.ortBaseUrl).href).catch(() => undefined);
   const [configBytes, tokBytes, tokConfigBytes, onnxBytes, ortBinary] = await fetchFiles(req.modelUrl, files, fetchImpl, deps.onProgress);
 
   const rawConfig = parseJson(configBytes!, 'config.json', req.modelUrl);
