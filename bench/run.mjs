@@ -10,7 +10,7 @@
 //   BENCH_PRECOMPRESS=1 npm run bench          build with the proposed .br/.gz precompression
 //
 // Targets are reported, never asserted: the exit code is 0 unless the bench itself failed.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -116,14 +116,13 @@ function buildIsFresh() {
 	return BUILD_INPUTS.every((p) => newestMtime(p) < built);
 }
 
+/** HEAD, plus "+changes" when the work tree differs from it (in a linked worktree .git is a file, so ask git). */
 function gitCommit() {
-	try {
-		const head = readFileSync('.git/HEAD', 'utf8').trim();
-		if (!head.startsWith('ref: ')) return head.slice(0, 12);
-		return readFileSync(path.join('.git', head.slice(5)), 'utf8').trim().slice(0, 12);
-	} catch {
-		return 'unknown';
-	}
+	const git = (/** @type {string[]} */ args) => spawnSync('git', args, { encoding: 'utf8' });
+	const head = git(['rev-parse', '--short=12', 'HEAD']);
+	if (head.status !== 0) return 'unknown';
+	const dirty = git(['status', '--porcelain', '--untracked-files=no']).stdout.trim() !== '';
+	return `${head.stdout.trim()}${dirty ? '+changes' : ''}`;
 }
 
 /** The floor contestant's graph (bench/lib/floor-model.mjs), written next to the bench page. */
