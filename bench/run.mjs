@@ -734,7 +734,7 @@ function printReport(r) {
 
 	out.push(
 		'',
-		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, WASM, ${p.threads} thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
+		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, backend per row (the page forces WASM; (c) and (d) use the runtime worker's choice), ${p.threads} WASM thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
 	);
 	const label = {
 		a: '(a) raw onnxruntime-web loop, our session options',
