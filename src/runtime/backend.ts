@@ -1,6 +1,7 @@
 /**
- * Which execution provider runs the model, and which onnxruntime-web build to
- * load for it. Kept apart from the loader so the rule is stated once:
+ * Which execution provider runs the model, which onnxruntime-web build to load
+ * for it, and the session options it runs with. Kept apart from the loader so
+ * the rule is stated once:
  *
  *   WebGPU when requestAdapter() gives a real (hardware) adapter, WASM otherwise.
  *
@@ -105,7 +106,7 @@ export const ORT_FILES: Record<BackendName, { mjs: string; wasm: string }> = {
  * forward pass: most of a token's time for a model this small. With the QDQ transforms off,
  * constant folding turns each int8 weight into fp32 once, at session creation, and a token costs
  * what the fp32 model's does (same tokens; the download stays int8). ORT's own WebNN path sets the
- * same key. bench/README.md has the measurements: contestants (b) and (b*).
+ * same key. bench/log.md has the measurements (contestants (b) and (b*) of `npm run bench`).
  */
 export function sessionOptions(ep: BackendName): InferenceSession.SessionOptions {
   return {
