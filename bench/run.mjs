@@ -1,22 +1,24 @@
 #!/usr/bin/env node
 // `npm run bench`: builds the site (with one bench-only page), serves it, drives headless Chromium,
-// prints a table and writes bench/results/latest.json. See the README's "Performance" section.
+// prints a table and writes bench/results/latest.json. See bench/README.md.
 //
 //   npm run bench                              everything (≈ 5–8 min on a loaded 2-core machine)
 //   npm run bench -- --skip-build              reuse bench/.dist
-//   npm run bench -- --rounds 9 --preset desktop --skip-lighthouse
+//   npm run bench -- --rounds 16 --preset desktop --skip-lighthouse
 //   npm run bench -- --skip-build --only lighthouse   (sections: weight,cold,tokens,lighthouse)
+//   npm run bench -- --only cold --cold-runs 5        (cold starts, median reported)
 //   BENCH_PRECOMPRESS=1 npm run bench          build with the proposed .br/.gz precompression
 //
 // Targets are reported, never asserted: the exit code is 0 unless the bench itself failed.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromiumArgs, findChromium } from '../tests/support/chromium.mjs';
+import { chromiumArgs, ensureChromium } from '../tests/support/chromium.mjs';
 import { startServer } from './lib/server.mjs';
+import { floorModel, matmulWeights } from './lib/floor-model.mjs';
 import {
 	TARGETS,
 	classify,
@@ -41,7 +43,9 @@ const { values: opt } = parseArgs({
 		'skip-build': { type: 'boolean', default: false },
 		'skip-lighthouse': { type: 'boolean', default: false },
 		// A multiple of the contestant count, so the rotation puts each one in each position equally often.
-		rounds: { type: 'string', default: '18' },
+		rounds: { type: 'string', default: '24' },
+		// Cold starts, each in a fresh context; the median one is reported (one sample is at the mercy of other load).
+		'cold-runs': { type: 'string', default: '3' },
 		tokens: { type: 'string', default: '64' },
 		preset: { type: 'string', default: 'mobile' },
 		// Lighthouse CPU slowdown: 'auto' calibrates it from the host's BenchmarkIndex; a number forces it.
@@ -55,6 +59,7 @@ const DIST = 'bench/.dist';
 const STAMP = path.join(DIST, '.bench-build.json');
 /** Inputs of the bench build: when none changed since the last bench build, it is reused. */
 const BUILD_INPUTS = ['src', 'public', 'bench/page', 'bench/astro.config.mjs', 'bench/precompress.mjs', 'astro.config.mjs', 'package-lock.json'];
+/** The lesson the cold start and the widget contestant use. */
 const LESSON = '/lessons/the-autoregressive-loop/';
 const LANDING = '/';
 const BENCH_PAGE = '/dev/bench/';
@@ -111,14 +116,35 @@ function buildIsFresh() {
 	return BUILD_INPUTS.every((p) => newestMtime(p) < built);
 }
 
+/** HEAD, plus "+changes" when the work tree differs from it (in a linked worktree .git is a file, so ask git). */
 function gitCommit() {
-	try {
-		const head = readFileSync('.git/HEAD', 'utf8').trim();
-		if (!head.startsWith('ref: ')) return head.slice(0, 12);
-		return readFileSync(path.join('.git', head.slice(5)), 'utf8').trim().slice(0, 12);
-	} catch {
-		return 'unknown';
-	}
+	const git = (/** @type {string[]} */ args) => spawnSync('git', args, { encoding: 'utf8' });
+	const head = git(['rev-parse', '--short=12', 'HEAD']);
+	if (head.status !== 0) return 'unknown';
+	const dirty = git(['status', '--porcelain', '--untracked-files=no']).stdout.trim() !== '';
+	return `${head.stdout.trim()}${dirty ? '+changes' : ''}`;
+}
+
+/** The floor contestant's graph (bench/lib/floor-model.mjs), written next to the bench page. */
+function writeFloor() {
+	const file = 'public/models/kjv-gpt-2m/onnx/model_quantized.onnx';
+	const f = floorModel(matmulWeights(readFileSync(file)));
+	const dir = path.join(DIST, BENCH_PAGE);
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(path.join(dir, 'floor.onnx'), f.bytes);
+	const facts = { inputs: f.inputs, outputs: f.outputs, multiplyAdds: f.multiplyAdds, matmuls: f.matmuls, model: file };
+	writeFileSync(path.join(dir, 'floor.json'), JSON.stringify(facts));
+	return facts;
+}
+
+/** Every lesson page in the build, as URL paths. */
+function lessonPaths() {
+	const dir = path.join(DIST, 'lessons');
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir)
+		.filter((d) => existsSync(path.join(dir, d, 'index.html')))
+		.sort()
+		.map((d) => `/lessons/${d}/`);
 }
 
 // ---- byte accounting from the files the server sent ---------------------------------------
@@ -153,12 +179,12 @@ async function newContext(browser) {
 
 // ---- 1. page weight ------------------------------------------------------------------------
 
-async function pageWeight(browser, server) {
-	say('page weight: lesson 1, no interaction');
+async function pageWeight(browser, server, url) {
+	say(`page weight: ${url}, no interaction`);
 	const context = await newContext(browser);
 	const page = await context.newPage();
 	const from = server.log.length;
-	await page.goto(server.origin + LESSON, { waitUntil: 'load' });
+	await page.goto(server.origin + url, { waitUntil: 'load' });
 	await quiet(server, 1500);
 	const entries = server.log.slice(from).filter((e) => e.status < 400);
 	// Nothing of the runtime may be in any script the page ran either (not only in file names).
@@ -167,7 +193,7 @@ async function pageWeight(browser, server) {
 	const requests = entries.map((e) => ({ path: e.path, kind: classify(e.path), servedAs: e.encoding, wire: e.bytes, ...sizesOf(e.path) }));
 	await context.close();
 	const summary = summarizeWeight(requests);
-	return { url: LESSON, requests, ...summary, ortInScripts };
+	return { url, requests, ...summary, ortInScripts };
 }
 
 /** Waits until the server has seen no request for `ms` milliseconds. */
@@ -320,7 +346,7 @@ async function coldStart(browser, server) {
 // ---- 3. per-token cost ---------------------------------------------------------------------
 
 async function perToken(browser, server) {
-	say('per-token: bench page, loading (a) raw ORT, (b) transformers.js, (c) runtime, (d) widget');
+	say('per-token: bench page, loading (a) raw ORT, (b) transformers.js, (c) runtime, (d) widget, (f) MatMul floor');
 	const context = await newContext(browser);
 	const page = await context.newPage();
 	const errors = [];
@@ -346,8 +372,8 @@ async function perToken(browser, server) {
 	n = Math.max(4, Math.min(n, MAX_TOKENS));
 	say(`per-token: prompt ${JSON.stringify(prompt)} (${promptIds.length} tokens), ${n} new tokens, ${ROUNDS} rounds + warm-up`);
 
-	/** @type {('a'|'aWorker'|'b'|'c'|'cPage'|'d')[]} */
-	const who = ['a', 'aWorker', 'b', 'c', 'cPage', 'd'];
+	/** @type {('a'|'aWorker'|'b'|'bOurs'|'c'|'cPage'|'d'|'floor')[]} */
+	const who = ['a', 'aWorker', 'b', 'bOurs', 'c', 'cPage', 'd', 'floor'];
 	/** @type {Record<string, number[]>} */
 	const perTok = Object.fromEntries(who.map((w) => [w, []]));
 	/** @type {Record<string, number[]>} */
@@ -407,7 +433,12 @@ async function perToken(browser, server) {
 		}),
 	);
 	const ref = JSON.stringify(tokensOut.a);
-	const sameTokens = Object.fromEntries(who.map((w) => [w, JSON.stringify(tokensOut[w]) === ref]));
+	// The floor makes no tokens: null, not "no".
+	const sameTokens = Object.fromEntries(who.map((w) => [w, w === 'floor' ? null : JSON.stringify(tokensOut[w]) === ref]));
+	// Which backend each figure is from: the bench page forces WASM for everything it creates; (c)
+	// and (d) share the runtime worker, whose backend is what its loader chose.
+	const runtimeBackend = /** @type {any} */ (init.backend)?.backend ?? '?';
+	const backends = Object.fromEntries(who.map((w) => [w, w === 'c' || w === 'd' ? runtimeBackend : 'wasm']));
 	return {
 		prompt,
 		promptTokens: promptIds.length,
@@ -419,6 +450,8 @@ async function perToken(browser, server) {
 		ortVersion: init.ortVersion,
 		transformersVersion: init.tfVersion,
 		loadMs: init.loadMs,
+		floor: init.floor,
+		backends,
 		stats,
 		sameTokensAsRaw: sameTokens,
 		// The targets: per round, each contestant's time over its reference's from the same round (the
@@ -428,10 +461,15 @@ async function perToken(browser, server) {
 			cOverA: pairedRatio(perTok.c, perTok.a),
 			dOverA: pairedRatio(perTok.d, perTok.a),
 			cOverB: pairedRatio(perTok.c, perTok.b),
+			cOverBOurs: pairedRatio(perTok.c, perTok.bOurs),
+			bOursOverB: pairedRatio(perTok.bOurs, perTok.b),
 			cPageOverA: pairedRatio(perTok.cPage, perTok.a),
 			dOverC: pairedRatio(perTok.d, perTok.c),
 			aWorkerOverA: pairedRatio(perTok.aWorker, perTok.a),
 			cOverAWorker: pairedRatio(perTok.c, perTok.aWorker),
+			aOverFloor: pairedRatio(perTok.a, perTok.floor),
+			cOverFloor: pairedRatio(perTok.c, perTok.floor),
+			dOverFloor: pairedRatio(perTok.d, perTok.floor),
 		},
 		// Ratios of the medians, for comparison.
 		ratios: {
@@ -447,11 +485,13 @@ async function perToken(browser, server) {
 			cOverA: ratio(stats.c.minMsPerToken, stats.a.minMsPerToken),
 			dOverA: ratio(stats.d.minMsPerToken, stats.a.minMsPerToken),
 			cOverB: ratio(stats.c.minMsPerToken, stats.b.minMsPerToken),
+			dOverC: ratio(stats.d.minMsPerToken, stats.c.minMsPerToken),
 		},
 		ratiosOfCpu: {
 			cOverA: ratio(profile.c.rendererCpuMsPerToken, profile.a.rendererCpuMsPerToken),
 			dOverA: ratio(profile.d.rendererCpuMsPerToken, profile.a.rendererCpuMsPerToken),
 			cOverB: ratio(profile.c.rendererCpuMsPerToken, profile.b.rendererCpuMsPerToken),
+			dOverC: ratio(profile.d.rendererCpuMsPerToken, profile.c.rendererCpuMsPerToken),
 		},
 		profile,
 		sweep,
@@ -473,10 +513,7 @@ async function lighthouseScores(chromePath, server, preset, cpuMultiplier) {
 					settings: { formFactor: 'mobile', screenEmulation: screenEmulationMetrics.mobile, throttling: { ...throttling.mobileSlow4G, cpuSlowdownMultiplier: cpuMultiplier } },
 				};
 	const out = [];
-	for (const [name, url] of [
-		['landing', LANDING],
-		['lesson 1', LESSON],
-	]) {
+	for (const [name, url] of [['landing', LANDING], ...lessonPaths().map((p) => [p.split('/').at(-2), p])]) {
 		say(`lighthouse (${preset}, CPU ${cpuMultiplier}×): ${name}`);
 		const chrome = await chromeLauncher.launch({ chromePath, chromeFlags: [...chromiumArgs, '--headless=new'] });
 		try {
@@ -553,8 +590,9 @@ async function main() {
 		writeFileSync(STAMP, JSON.stringify({ builtAt: new Date().toISOString(), precompressed: process.env.BENCH_PRECOMPRESS === '1' }));
 	}
 	result0.buildS = Math.round((Date.now() - started) / 1000);
-	const chromium = findChromium();
-	if (!chromium) throw new Error('No Chromium found (set CHROMIUM_PATH).');
+	writeFloor();
+	// As `npm test` does: find one, or install one (Playwright's download, else apt), or say how.
+	const chromium = { path: await ensureChromium({ log: say }) };
 	const server = await startServer({ dir: DIST });
 	const { chromium: pw } = await import('playwright-core');
 	const browser = await pw.launch({ executablePath: chromium.path, headless: true, args: chromiumArgs });
@@ -569,8 +607,17 @@ async function main() {
 	};
 	const only = new Set(opt.only.split(','));
 	try {
-		if (only.has('weight')) result.pageWeight = await pageWeight(browser, server);
-		if (only.has('cold')) result.coldStart = await coldStart(browser, server);
+		if (only.has('weight')) {
+			result.pageWeights = [];
+			for (const url of lessonPaths()) result.pageWeights.push(await pageWeight(browser, server, url));
+			result.pageWeight = result.pageWeights.find((w) => w.url === LESSON) ?? result.pageWeights[0];
+		}
+		if (only.has('cold')) {
+			const runs = [];
+			for (let i = 0; i < Math.max(1, Number(opt['cold-runs'])); i++) runs.push(await coldStart(browser, server));
+			const byPaint = [...runs].sort((x, y) => x.phases.firstTokenPaintedMs - y.phases.firstTokenPaintedMs);
+			result.coldStart = { ...byPaint[(byPaint.length - 1) >> 1], firstTokenPaintedRunsMs: runs.map((x) => Math.round(x.phases.firstTokenPaintedMs)) };
+		}
 		if (only.has('tokens')) result.perToken = await perToken(browser, server);
 		result.benchmarkIndex = await benchmarkIndex(browser);
 	} finally {
@@ -603,23 +650,34 @@ function modelFacts() {
 }
 
 function targetRows(r) {
-	const w = r.pageWeight;
 	const rt = r.perToken?.pairedRatios;
+	const be = r.perToken?.backends ?? {};
+	const cs = r.coldStart;
 	const lh = r.lighthouse?.scores ?? [];
 	const rows = [];
-	if (w) {
-		rows.push({ measure: 'Lesson 1 JS before interaction (gzip)', value: w.byKind.js?.gzip ?? 0, shown: kb(w.byKind.js?.gzip ?? 0), target: TARGETS.lessonJsGzip });
-		rows.push({ measure: 'ORT/wasm/model bytes before Run', value: w.runtimeBytes + (w.ortInScripts.length ? 1 : 0), shown: `${w.runtimeBytes} B${w.ortInScripts.length ? ` (+ORT code in ${w.ortInScripts.join(', ')})` : ''}`, target: TARGETS.runtimeBytesBeforeRun });
+	for (const w of r.pageWeights ?? []) {
+		rows.push({ measure: `JS before interaction (gzip), ${w.url}`, value: w.byKind.js?.gzip ?? 0, shown: kb(w.byKind.js?.gzip ?? 0), target: TARGETS.lessonJsGzip });
+		rows.push({ measure: `ORT/wasm/model bytes before Run, ${w.url}`, value: w.runtimeBytes + (w.ortInScripts.length ? 1 : 0), shown: `${w.runtimeBytes} B${w.ortInScripts.length ? ` (+ORT code in ${w.ortInScripts.join(', ')})` : ''}`, target: TARGETS.runtimeBytesBeforeRun });
+	}
+	if (cs) {
+		const on = `${cs.backend?.backend ?? '?'}`;
+		rows.push({ measure: `Cold start, click to first painted token (${on})`, value: cs.phases.firstTokenPaintedMs, shown: ms(cs.phases.firstTokenPaintedMs, 0), target: TARGETS.coldStartMs });
+		rows.push({ measure: 'Bytes before the first token (gzip)', value: cs.bytesBeforeFirstToken.gzip, shown: mb(cs.bytesBeforeFirstToken.gzip), target: TARGETS.bytesBeforeFirstTokenGzip });
 	}
 	if (rt) {
-		rows.push({ measure: '(c)/(a) runtime loop vs raw ORT', value: rt.cOverA, shown: rt.cOverA.toFixed(3), target: TARGETS.cOverA });
-		rows.push({ measure: '(d)/(a) widget real time vs raw ORT', value: rt.dOverA, shown: rt.dOverA.toFixed(3), target: TARGETS.dOverA });
-		rows.push({ measure: '(c)/(b) runtime loop vs transformers.js', value: rt.cOverB, shown: rt.cOverB.toFixed(3), target: TARGETS.cOverB });
+		const pair = (/** @type {string} */ x, /** @type {string} */ y) => `${be[x] ?? '?'}/${be[y] ?? '?'}`;
+		rows.push({ measure: `(c)/(b) runtime loop vs transformers.js, its defaults (${pair('c', 'b')})`, value: rt.cOverB, shown: rt.cOverB.toFixed(3), target: TARGETS.cOverB });
+		rows.push({ measure: `(d)/(c) widget real time vs runtime loop (${pair('d', 'c')})`, value: rt.dOverC, shown: rt.dOverC.toFixed(3), target: TARGETS.dOverC });
+		rows.push({ measure: `(c)/(a) runtime loop vs raw ORT, same options (${pair('c', 'a')})`, value: rt.cOverA, shown: rt.cOverA.toFixed(3), target: TARGETS.cOverA });
+		rows.push({ measure: `(c)/(b*) runtime loop vs transformers.js, our options (${pair('c', 'bOurs')})`, value: rt.cOverBOurs, shown: rt.cOverBOurs.toFixed(3), target: TARGETS.info });
+		rows.push({ measure: `(c)/(f) runtime loop over the MatMul floor (${pair('c', 'floor')})`, value: rt.cOverFloor, shown: rt.cOverFloor.toFixed(3), target: TARGETS.info });
+		rows.push({ measure: `(d)/(f) widget over the MatMul floor (${pair('d', 'floor')})`, value: rt.dOverFloor, shown: rt.dOverFloor.toFixed(3), target: TARGETS.info });
 	}
 	for (const s of lh) {
 		rows.push({ measure: `Lighthouse performance, ${s.page} (${r.lighthouse.preset}, CPU ${r.lighthouse.cpuSlowdownMultiplier}×)`, value: s.performance, shown: String(s.performance), target: TARGETS.lighthousePerformance });
 		rows.push({ measure: `Lighthouse accessibility, ${s.page}`, value: s.accessibility, shown: String(s.accessibility), target: TARGETS.lighthouseAccessibility });
 	}
+	if (r.perToken) rows.push({ measure: 'Batched decoding, tokens/s at B=8 over B=1', value: NaN, shown: 'not measured: the runtime has no batched loop yet', target: TARGETS.info });
 	return rows.map((x) => ({ measure: x.measure, value: x.value, shown: x.shown, target: x.target.text, met: meets(x.value, x.target) }));
 }
 
@@ -635,7 +693,7 @@ function printReport(r) {
 	out.push(`Browser: headless Chromium ${r.chromium.version}; model ${r.model.file} (${mb(r.model.bytes)}, sha256 ${r.model.sha256}); precompressed build: ${r.precompressed ? 'yes' : 'no'}`);
 
 	if (w) {
-	out.push('', '1. Page weight: lesson 1, before any interaction (gzip = level 9, as a compressing host sends it)');
+	out.push('', `1. Page weight before any interaction (gzip = level 9, as a compressing host sends it); every lesson: ${(r.pageWeights ?? []).map((x) => `${x.url} JS ${kb(x.byKind.js?.gzip ?? 0)}`).join(', ')}; in detail, ${w.url}:`);
 	out.push(
 		formatTable(
 			['kind', 'requests', 'raw', 'gzip'],
@@ -647,7 +705,7 @@ function printReport(r) {
 	}
 	if (c) {
 
-	out.push('', `2. Cold start: click Run (real time, ${c.settings.mode}, prompt ${JSON.stringify(c.settings.prompt)}) to the first token, fresh cache; backend ${c.backend?.backend ?? '?'}, ${c.backend?.threads ?? '?'} thread(s)`);
+	out.push('', `2. Cold start: click Run (real time, ${c.settings.mode}, prompt ${JSON.stringify(c.settings.prompt)}) to the first token, fresh cache; backend ${c.backend?.backend ?? '?'}, ${c.backend?.threads ?? '?'} thread(s); the median of ${c.firstTokenPaintedRunsMs?.length ?? 1} fresh contexts (first token painted: ${(c.firstTokenPaintedRunsMs ?? []).join(', ')} ms)`);
 	out.push(
 		formatTable(
 			['download', 'files', 'from click', 'to', 'raw', 'gzip', 'on the wire'],
@@ -676,25 +734,38 @@ function printReport(r) {
 
 	out.push(
 		'',
-		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, WASM, ${p.threads} thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
+		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, backend per row (the page forces WASM; (c) and (d) use the runtime worker's choice), ${p.threads} WASM thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
 	);
-	const label = { a: '(a) raw onnxruntime-web loop', aWorker: '(a†) the same raw loop in a worker', b: '(b) transformers.js generate()', c: '(c) runtime loop, no UI (worker)', cPage: '(c*) runtime loop in-page, no worker', d: '(d) widget, real time' };
+	const label = {
+		a: '(a) raw onnxruntime-web loop, our session options',
+		aWorker: '(a†) the same raw loop in a worker',
+		b: '(b) transformers.js generate(), its defaults',
+		bOurs: '(b*) transformers.js generate(), our session options',
+		c: '(c) runtime loop, no UI (worker)',
+		cPage: '(c*) runtime loop in-page, no worker',
+		d: '(d) widget, real time',
+		floor: `(f) floor: the ${p.floor?.matmuls ?? '?'} weight MatMuls alone (${((p.floor?.multiplyAdds ?? NaN) / 1e6).toFixed(2)} M multiply-adds)`,
+	};
+	const same = (/** @type {boolean | null} */ x) => (x === null ? '-' : x ? 'yes' : 'no');
 	out.push(
 		formatTable(
-			['contestant', 'ms/token (median)', 'IQR', 'min', 'tokens', 'same tokens as (a)'],
-			Object.entries(p.stats).map(([k, v]) => [label[k], v.msPerToken.toFixed(3), `${v.q1.toFixed(2)}–${v.q3.toFixed(2)}`, v.minMsPerToken.toFixed(2), v.tokens, p.sameTokensAsRaw[k] ? 'yes' : 'no']),
+			['contestant', 'backend', 'ms/token (median)', 'IQR', 'min', 'tokens', 'same tokens as (a)'],
+			Object.entries(p.stats).map(([k, v]) => [label[k], p.backends?.[k] ?? '?', v.msPerToken.toFixed(3), `${v.q1.toFixed(2)}–${v.q3.toFixed(2)}`, v.minMsPerToken.toFixed(2), v.tokens, same(p.sameTokensAsRaw[k])]),
 		),
 	);
+	const pr = p.pairedRatios;
 	out.push(
-		`(c*)/(a) ${p.pairedRatios.cPageOverA.toFixed(3)}   (a†)/(a) ${p.pairedRatios.aWorkerOverA.toFixed(3)}   (c)/(a†) ${p.pairedRatios.cOverAWorker.toFixed(3)}   (d)/(c) ${p.pairedRatios.dOverC.toFixed(3)}   (paired, median over rounds)`,
+		`Paired, median over rounds: (c)/(b) ${pr.cOverB.toFixed(3)}   (c)/(b*) ${pr.cOverBOurs.toFixed(3)}   (b*)/(b) ${pr.bOursOverB.toFixed(3)}   (d)/(c) ${pr.dOverC.toFixed(3)}   (c*)/(a) ${pr.cPageOverA.toFixed(3)}   (a†)/(a) ${pr.aWorkerOverA.toFixed(3)}   (c)/(a†) ${pr.cOverAWorker.toFixed(3)}`,
+		`Over the floor (f): (a) ${pr.aOverFloor.toFixed(2)}×   (c) ${pr.cOverFloor.toFixed(2)}×   (d) ${pr.dOverFloor.toFixed(2)}×`,
 	);
 	out.push(
 		formatTable(
 			['ratio', 'paired, median over rounds (the target)', 'ratio of medians', 'fastest rounds', 'renderer CPU/token'],
 			[
+				['(c)/(b)', p.pairedRatios.cOverB.toFixed(3), p.ratios.cOverB.toFixed(3), p.ratiosOfMin.cOverB.toFixed(3), p.ratiosOfCpu.cOverB.toFixed(3)],
+				['(d)/(c)', p.pairedRatios.dOverC.toFixed(3), p.ratios.dOverC.toFixed(3), p.ratiosOfMin.dOverC.toFixed(3), p.ratiosOfCpu.dOverC.toFixed(3)],
 				['(c)/(a)', p.pairedRatios.cOverA.toFixed(3), p.ratios.cOverA.toFixed(3), p.ratiosOfMin.cOverA.toFixed(3), p.ratiosOfCpu.cOverA.toFixed(3)],
 				['(d)/(a)', p.pairedRatios.dOverA.toFixed(3), p.ratios.dOverA.toFixed(3), p.ratiosOfMin.dOverA.toFixed(3), p.ratiosOfCpu.dOverA.toFixed(3)],
-				['(c)/(b)', p.pairedRatios.cOverB.toFixed(3), p.ratios.cOverB.toFixed(3), p.ratiosOfMin.cOverB.toFixed(3), p.ratiosOfCpu.cOverB.toFixed(3)],
 			],
 		),
 	);
@@ -728,7 +799,7 @@ function printReport(r) {
 		}
 	}
 
-	out.push('', 'Targets (reported, not asserted)');
+	out.push('', 'Targets (reported, not asserted; "info" rows have none)');
 	out.push(formatTable(['measure', 'value', 'target', 'met?'], r.targets.map((t) => [t.measure, t.shown, t.target, metLabel(t.met)])));
 	out.push('', `Bench took ${r.durationS} s (build ${r.buildS} s).`);
 	console.log(out.join('\n'));

@@ -5,19 +5,23 @@
  *  - one onnxruntime-web module instance (the plain WASM build the runtime uses, ort.wasm.min.mjs)
  *    for (a), (b) and the in-page (c); transformers.js is handed that same module through
  *    `globalThis[Symbol.for('onnxruntime')]`, which it checks before its own import;
- *  - the same model file and dtype (onnx/model_quantized.onnx, q8), session options
- *    (executionProviders ['wasm'], graphOptimizationLevel 'all') and thread count (1: the page is
- *    not cross-origin isolated, so the runtime's threadCount() is 1 as well);
+ *  - the same model file and dtype (onnx/model_quantized.onnx, q8) and thread count (1: the page
+ *    is not cross-origin isolated, so the runtime's threadCount() is 1 as well);
+ *  - session options: the runtime's own (sessionOptions('wasm') in src/runtime/backend.ts) for (a),
+ *    (c), (d) and (b*); transformers.js's defaults for (b), the contestant the target names;
+ *  - (f), the floor: the model's weight matrices in a graph of MatMuls alone (bench/lib/floor-model.mjs),
+ *    one run per token, same ORT module and session options;
  *  - the same prompt ids, greedy decoding and token count N, chosen so that greedy decoding
  *    emits no EOS within N tokens (no contestant stops early);
  *  - ms/token = wall time of the whole call (prefill + N-1 decode steps, tokens out) / N.
  */
 import * as ort from 'onnxruntime-web/wasm';
 import { getRuntime } from '../../src/runtime/index';
-import { MODEL_DIR, MODEL_FILE, SESSION_OPTIONS, argmaxLast, configureOrt, emptyPast, feedsFor, pastNames, presentNames, rawLoop } from './raw-loop';
+import { MODEL_DIR, MODEL_FILE, wasmSessionOptions, argmaxLast, configureOrt, emptyPast, feedsFor, pastNames, presentNames, rawLoop } from './raw-loop';
 import { loadModel, type LoadedModel } from '../../src/runtime/loader';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent } from '../../src/runtime/events';
+import { loadFloor, floorRun } from './floor';
 
 type Tensor = ort.Tensor;
 type Session = ort.InferenceSession;
@@ -95,6 +99,9 @@ function askRawWorker<T>(message: unknown): Promise<T> {
 let tf: any;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let modelB: any;
+/** (b*): the same, given the runtime's session options. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let modelBOurs: any;
 
 async function loadTransformers(): Promise<void> {
 	// Hand transformers.js our ORT module (same build, same wasm instance) instead of its own bundle.
@@ -105,21 +112,20 @@ async function loadTransformers(): Promise<void> {
 	tf.env.localModelPath = new URL('models/', base).href;
 	tf.env.useBrowserCache = false;
 	tf.env.useWasmCache = false;
-	modelB = await tf.AutoModelForCausalLM.from_pretrained('kjv-gpt-2m', {
-		dtype: 'q8',
-		// With a handed-in ORT, transformers.js lists no devices of its own, so 'wasm' would be
-		// rejected; 'auto' passes and the explicit executionProviders below decide.
-		device: 'auto',
-		session_options: { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 },
-	});
+	// With a handed-in ORT, transformers.js lists no devices of its own, so 'wasm' would be
+	// rejected; 'auto' passes and the executionProviders below decide. Nothing else is set for (b):
+	// transformers.js's defaults (ORT's: graph optimization 'all', no session config entries).
+	modelB = await tf.AutoModelForCausalLM.from_pretrained('kjv-gpt-2m', { dtype: 'q8', device: 'auto', session_options: { executionProviders: ['wasm'] } });
+	modelBOurs = await tf.AutoModelForCausalLM.from_pretrained('kjv-gpt-2m', { dtype: 'q8', device: 'auto', session_options: wasmSessionOptions() });
 }
 
-async function tfGenerate(promptIds: number[], n: number): Promise<RunResult> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function tfGenerate(model: any, promptIds: number[], n: number): Promise<RunResult> {
 	const len = promptIds.length;
 	const input_ids = new tf.Tensor('int64', BigInt64Array.from(promptIds, (x) => BigInt(x)), [1, len]);
 	const attention_mask = new tf.Tensor('int64', new BigInt64Array(len).fill(1n), [1, len]);
 	const t0 = now();
-	const seq = await modelB.generate({ input_ids, attention_mask, max_new_tokens: n, do_sample: false });
+	const seq = await model.generate({ input_ids, attention_mask, max_new_tokens: n, do_sample: false });
 	const ms = now() - t0;
 	const all = Array.from(seq.data as BigInt64Array, (x) => Number(x));
 	const ids = all.slice(len);
@@ -253,10 +259,10 @@ async function stepCost(lengths: number[], reps: number) {
 
 // ---- the driver API ------------------------------------------------------------------------
 
-export type Contestant = 'a' | 'aWorker' | 'b' | 'c' | 'cPage' | 'd';
+export type Contestant = 'a' | 'aWorker' | 'b' | 'bOurs' | 'c' | 'cPage' | 'd' | 'floor';
 
 export interface BenchApi {
-	init(): Promise<{ backend: unknown; threads: number; crossOriginIsolated: boolean; ortVersion: string; tfVersion: string; loadMs: Record<string, number> }>;
+	init(): Promise<{ backend: unknown; threads: number; crossOriginIsolated: boolean; ortVersion: string; tfVersion: string; loadMs: Record<string, number>; floor: unknown }>;
 	setPrompt(prompt: string): number[];
 	/** Greedy tokens until EOS (at most `max`): how long a run can go without stopping early. */
 	eosFreeLength(max: number): Promise<number>;
@@ -293,10 +299,10 @@ export function installBench(): void {
 			const bytes = new Uint8Array(await (await fetch(new URL(MODEL_FILE, modelUrl))).arrayBuffer());
 			loadMs.modelFetch = now() - t;
 			t = now();
-			sessionA = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+			sessionA = await ort.InferenceSession.create(bytes, wasmSessionOptions());
 			loadMs.firstSessionWithOrtInit = now() - t;
 			t = now();
-			const second = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+			const second = await ort.InferenceSession.create(bytes, wasmSessionOptions());
 			loadMs.sessionCreateOnly = now() - t;
 			await second.release();
 			for (const k of ['firstRun1Token', 'secondRun1Token']) {
@@ -326,6 +332,11 @@ export function installBench(): void {
 			await loadTransformers();
 			loadMs.b = now() - t;
 
+			status('loading (f) the MatMul floor');
+			t = now();
+			const floor = await loadFloor(new URL('floor.json', location.href).href, wasmSessionOptions());
+			loadMs.floor = now() - t;
+
 			status('loading (c) runtime worker');
 			t = now();
 			// The same options the widget's runtime-adapter uses, so (c) and (d) share one load.
@@ -339,6 +350,7 @@ export function installBench(): void {
 				ortVersion: ort.env.versions?.web ?? 'unknown',
 				tfVersion: String(tf.env.version ?? 'unknown'),
 				loadMs,
+				floor,
 			};
 		},
 		async eosFreeLength(max) {
@@ -353,7 +365,11 @@ export function installBench(): void {
 				case 'aWorker':
 					return askRawWorker<RunResult>({ type: 'run', promptIds, n });
 				case 'b':
-					return tfGenerate(promptIds, n);
+					return tfGenerate(modelB, promptIds, n);
+				case 'bOurs':
+					return tfGenerate(modelBOurs, promptIds, n);
+				case 'floor':
+					return floorRun(n);
 				case 'c':
 					return withWorkerRunMs(() => runtimeWorker(prompt, n));
 				case 'cPage':

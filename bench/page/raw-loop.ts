@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import { pastInputNames, presentOutputNames } from '../../src/runtime/kv-cache';
+import { sessionOptions } from '../../src/runtime/backend';
 
 type Tensor = ort.Tensor;
 
@@ -32,11 +33,8 @@ export function configureOrt(ortBase: string): void {
 	ort.env.logLevel = 'error';
 }
 
-export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
-	executionProviders: ['wasm'],
-	graphOptimizationLevel: 'all',
-	logSeverityLevel: 3,
-};
+/** The runtime's own session options (src/runtime/backend.ts), so (a) differs from (c) only in the loop around session.run. */
+export const wasmSessionOptions = (): ort.InferenceSession.SessionOptions => sessionOptions('wasm');
 
 export const pastNames = pastInputNames(N_LAYERS);
 export const presentNames = presentOutputNames(N_LAYERS);

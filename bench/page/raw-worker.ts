@@ -5,7 +5,7 @@
  * worker), what the runtime's loop and its messages cost.
  */
 import * as ort from 'onnxruntime-web/wasm';
-import { SESSION_OPTIONS, configureOrt, feedsFor, emptyPast, rawLoop } from './raw-loop';
+import { wasmSessionOptions, configureOrt, feedsFor, emptyPast, rawLoop } from './raw-loop';
 
 type Request = { type: 'init'; ortBase: string; modelFileUrl: string } | { type: 'run'; promptIds: number[]; n: number };
 
@@ -18,7 +18,7 @@ scope.onmessage = async (ev: MessageEvent<Request>) => {
 		if (m.type === 'init') {
 			configureOrt(m.ortBase);
 			const bytes = new Uint8Array(await (await fetch(m.modelFileUrl)).arrayBuffer());
-			session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+			session = await ort.InferenceSession.create(bytes, wasmSessionOptions());
 			await session.run(feedsFor([0], 0, emptyPast()));
 			scope.postMessage({ ok: true });
 		} else {

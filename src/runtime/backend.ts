@@ -1,6 +1,7 @@
 /**
- * Which execution provider runs the model, and which onnxruntime-web build to
- * load for it. Kept apart from the loader so the rule is stated once:
+ * Which execution provider runs the model, which onnxruntime-web build to load
+ * for it, and the session options it runs with. Kept apart from the loader so
+ * the rule is stated once:
  *
  *   WebGPU when requestAdapter() gives a real (hardware) adapter, WASM otherwise.
  *
@@ -9,6 +10,7 @@
  * `webgpu` still uses it (that is how the tests reach the WebGPU path headless).
  */
 
+import type { InferenceSession } from 'onnxruntime-web';
 import type { BackendName, BackendPreference } from './events';
 
 /** The parts of the WebGPU API we touch; no @webgpu/types dependency. */
@@ -94,3 +96,24 @@ export const ORT_FILES: Record<BackendName, { mjs: string; wasm: string }> = {
   wasm: { mjs: 'ort-wasm-simd-threaded.mjs', wasm: 'ort-wasm-simd-threaded.wasm' },
   webgpu: { mjs: 'ort-wasm-simd-threaded.asyncify.mjs', wasm: 'ort-wasm-simd-threaded.asyncify.wasm' },
 };
+
+/**
+ * How every session is created, on either provider (the bench's raw loop uses these too).
+ *
+ * `session.disable_quant_qdq`: the shipped model stores its weights as int8, each behind a
+ * DequantizeLinear. By default ORT keeps those nodes so that its quantized kernels can fuse them,
+ * which on WASM means dequantizing the weights (or running 8-bit kernels over them) on every
+ * forward pass: most of a token's time for a model this small. With the QDQ transforms off,
+ * constant folding turns each int8 weight into fp32 once, at session creation, and a token costs
+ * what the fp32 model's does (same tokens; the download stays int8). ORT's own WebNN path sets the
+ * same key. bench/log.md has the measurements (contestants (b) and (b*) of `npm run bench`).
+ */
+export function sessionOptions(ep: BackendName): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all',
+    // ORT warns (as console errors) that shape ops run on the CPU under WebGPU; that is by design.
+    logSeverityLevel: 3,
+    extra: { session: { disable_quant_qdq: '1' } },
+  };
+}

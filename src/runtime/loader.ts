@@ -8,7 +8,7 @@
 
 import { RuntimeError, describe } from './errors';
 import type { BackendChoice, BackendName, BackendPreference, LoadProgress } from './events';
-import { ORT_FILES, chooseBackend, threadCount, type BackendDecision } from './backend';
+import { ORT_FILES, chooseBackend, sessionOptions, threadCount, type BackendDecision } from './backend';
 import { CausalLM, modelConfigFrom, type ModelConfig, type SessionLike, type TensorCtor } from './model';
 import type { OrtModule } from './ort';
 import { TextCodec } from './tokenizer';
@@ -179,12 +179,7 @@ function configureOrt(ort: OrtModule, backend: BackendName, ortBaseUrl: string |
 }
 
 async function createSession(ort: OrtModule, bytes: Uint8Array, ep: BackendName): Promise<SessionLike> {
-  return ort.InferenceSession.create(bytes, {
-    executionProviders: [ep],
-    graphOptimizationLevel: 'all',
-    // ORT warns (as console errors) that shape ops run on the CPU under WebGPU; that is by design.
-    logSeverityLevel: 3,
-  }) as Promise<SessionLike>;
+  return ort.InferenceSession.create(bytes, sessionOptions(ep)) as Promise<SessionLike>;
 }
 
 /** One real pass before reporting ready: WebGPU can fail here too, and it warms the kernels. */
@@ -207,6 +202,10 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
     throw new RuntimeError('no-backend', `Could not load onnxruntime-web (${decision.backend}): ${describe(err)}`, { cause: err });
   });
   ortPromise.catch(() => undefined);
+  // ORT imports its Emscripten glue (the build's .mjs) only when it initialises, after every
+  // download has finished: one more round trip before the session. Importing it now, beside the
+  // downloads, takes it off that path (ORT's own import then gets this instance from the module map).
+  if (ortBinaryUrl) import(/* @vite-ignore */ new URL(ORT_FILES[decision.backend].mjs, req.ortBaseUrl).href).catch(() => undefined);
   const [configBytes, tokBytes, tokConfigBytes, onnxBytes, ortBinary] = await fetchFiles(req.modelUrl, files, fetchImpl, deps.onProgress);
 
   const rawConfig = parseJson(configBytes!, 'config.json', req.modelUrl);

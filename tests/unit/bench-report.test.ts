@@ -87,9 +87,12 @@ describe('bench targets and table', () => {
 		expect(meets(0, TARGETS.runtimeBytesBeforeRun)).toBe(true);
 		expect(meets(1, TARGETS.runtimeBytesBeforeRun)).toBe(false);
 		expect(meets(95, TARGETS.lighthousePerformance)).toBe(true);
-		expect(meets(1.26, TARGETS.dOverA)).toBe(false);
+		expect(meets(1.16, TARGETS.dOverC)).toBe(false);
+		expect(meets(0.35, TARGETS.cOverB)).toBe(true);
+		expect(meets(601, TARGETS.coldStartMs)).toBe(false);
 		expect(meets(NaN, TARGETS.cOverA)).toBeNull();
-		expect([true, false, null].map(metLabel)).toEqual(['yes', 'NO', 'n/a']);
+		expect(meets(2.5, TARGETS.info)).toBeNull();
+		expect([true, false, null].map(metLabel)).toEqual(['yes', 'NO', '-']);
 	});
 	it('pads columns under a rule', () => {
 		const t = formatTable(['measure', 'value'], [['(c)/(a)', '1.050'], ['x', 2]]);
