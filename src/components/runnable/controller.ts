@@ -4,25 +4,14 @@
  * run, and opening a run at a linked event. Panels subscribe to it; a run source feeds it events.
  */
 import type { PrepareProgress, RunEvent, RunSource, RunStream } from './run-source';
-import { nextState, type Pace, type RunInput, type RunState } from './run-states';
+import { nextState, type Change, type Notice, type Pace, type RunInput, type RunState } from './run-states';
 
-export type { Pace, RunInput, RunState } from './run-states';
+export type { Change, Notice, Pace, RunInput, RunState } from './run-states';
 
 /** Slow motion: how long each event stays on screen. */
 export const SLOW_DWELL_MS = 650;
 /** Stop must end the run within a second; after this the controller stops waiting for the source. */
 export const STOP_GRACE_MS = 800;
-
-/** What changed, so a subscriber can skip work that does not concern it. */
-export type Change = 'state' | 'event' | 'scrub' | 'progress' | 'pace' | 'notice' | 'reset';
-
-/** Something the reader should be told that is not an error; panels word it. */
-export type Notice =
-	| { kind: 'stopped-while-loading' }
-	/** The source never confirmed the stop; the run was ended here. */
-	| { kind: 'stopped-unconfirmed' }
-	/** A link asked for an event past the end of the run; the last one is shown. */
-	| { kind: 'link-past-end'; requested: number; shown: number };
 
 export interface ControllerOptions<S, E extends RunEvent, Info> {
 	source: RunSource<S, E, Info>;
@@ -62,11 +51,6 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 	stopping = false;
 
 	private readonly source: RunSource<S, E, Info>;
-	private readonly readSettings: () => S;
-	private readonly dwellMs: number;
-	private readonly graceMs: number;
-	private readonly waitForShown: boolean;
-	private readonly onTransition: ControllerOptions<S, E, Info>['onTransition'];
 	private readonly listeners = new Set<(change: Change) => void>();
 	private stream: RunStream<E> | undefined;
 	/** The pace Resume returns to after Step has taken over. */
@@ -77,15 +61,10 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 	private dwellWhenShown = false;
 	private stopTimer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(options: ControllerOptions<S, E, Info>) {
+	constructor(private readonly options: ControllerOptions<S, E, Info>) {
 		this.source = options.source;
-		this.readSettings = options.settings;
 		this.pace = options.pace ?? 'slow';
 		this.flowingPace = this.pace === 'realtime' ? 'realtime' : 'slow';
-		this.dwellMs = options.slowDwellMs ?? SLOW_DWELL_MS;
-		this.graceMs = options.stopGraceMs ?? STOP_GRACE_MS;
-		this.waitForShown = options.waitForShown ?? false;
-		this.onTransition = options.onTransition;
 	}
 
 	/** The index of the event on screen: the chosen one while scrubbing, else the latest; -1 before any. */
@@ -109,7 +88,7 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 		this.abandon();
 		const run = this.runNumber;
 		if (options.pace) this.setPaceValue(options.pace);
-		this.settings = options.settings ?? this.readSettings();
+		this.settings = options.settings ?? this.options.settings();
 		this.openAt = options.openAt;
 		this.events = [];
 		this.failure = undefined;
@@ -212,7 +191,7 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 			this.runNumber++;
 			this.finish();
 			this.setNotice({ kind: 'stopped-unconfirmed' });
-		}, this.graceMs);
+		}, this.options.stopGraceMs ?? STOP_GRACE_MS);
 	}
 
 	reset(): void {
@@ -268,7 +247,7 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 		this.emit('event');
 		if (this.state !== 'running' || this.pace !== 'slow') return;
 		// The dwell starts once the event is on screen, so a late frame never shortens it.
-		if (this.waitForShown) this.dwellWhenShown = true;
+		if (this.options.waitForShown) this.dwellWhenShown = true;
 		else this.dwellThenStep();
 	}
 
@@ -278,7 +257,7 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 		this.dwellTimer = setTimeout(() => {
 			this.dwellTimer = undefined;
 			if (run === this.runNumber && this.state === 'running' && this.pace === 'slow' && !this.stopping) this.stream?.step();
-		}, this.dwellMs);
+		}, this.options.slowDwellMs ?? SLOW_DWELL_MS);
 	}
 
 	private clearDwell(): void {
@@ -325,7 +304,7 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 	private transition(input: RunInput): boolean {
 		const next = nextState(this.state, input);
 		if (next === undefined) return false;
-		this.onTransition?.(this.state, input, next);
+		this.options.onTransition?.(this.state, input, next);
 		if (next !== 'done') this.scrubIndex = undefined;
 		const changed = next !== this.state;
 		this.state = next;

@@ -1,6 +1,7 @@
 /**
- * A runnable block's states and every allowed move between them, in one table. The controller
- * changes state only through `nextState`; an input a state does not list is ignored.
+ * A runnable block's states and every allowed move between them, in one table, and what the run
+ * controller reports to its subscribers. The controller changes state only through `nextState`;
+ * an input a state does not list is ignored.
  */
 
 export type RunState = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
@@ -47,3 +48,14 @@ export function nextState(state: RunState, input: RunInput): RunState | undefine
 export function isActive(state: RunState): boolean {
 	return state === 'loading' || state === 'running' || state === 'paused';
 }
+
+/** What changed, so a subscriber can skip work that does not concern it. */
+export type Change = 'state' | 'event' | 'scrub' | 'progress' | 'pace' | 'notice' | 'reset';
+
+/** Something the reader should be told that is not an error; panels word it. */
+export type Notice =
+	| { kind: 'stopped-while-loading' }
+	/** The source never confirmed the stop; the run was ended here. */
+	| { kind: 'stopped-unconfirmed' }
+	/** A link asked for an event past the end of the run; the last one is shown. */
+	| { kind: 'link-past-end'; requested: number; shown: number };
