@@ -1,6 +1,6 @@
 /**
  * The reader's settings for one runnable block, their limits, and how they travel in a link.
- * Pure module: used by the Astro component (build time, via the zod schema) and the island.
+ * Pure module: used by the Astro components (build time, via the zod schema) and the panels.
  */
 import type { GenerateSettings, LoopMode } from '../../runtime/events';
 
