@@ -3,10 +3,13 @@ import { define, RunPanel, setText } from './panel';
 import type { RunBlock } from './run-element';
 
 class RunBackend extends RunPanel {
+	private shown: unknown;
+
 	protected paint(run: RunBlock): void {
 		const info = run.controller.info;
+		if (!info || info === this.shown) return;
+		this.shown = info;
 		const badge = this.ref('backend');
-		if (!info) return;
 		const b = info.backend;
 		const name = b.backend === 'webgpu' ? 'WebGPU' : `WebAssembly${b.threads > 1 ? `, ${b.threads} threads` : ''}`;
 		badge.hidden = false;

@@ -5,6 +5,8 @@ import { define, RunPanel, setText } from './panel';
 import type { RunBlock } from './run-element';
 
 class RunControls extends RunPanel {
+	private painted = '';
+
 	protected override wire(): void {
 		const run = this.run;
 		const c = run.controller;
@@ -27,6 +29,10 @@ class RunControls extends RunPanel {
 
 	protected paint(run: RunBlock): void {
 		const { state, pace, events } = run.controller;
+		// The buttons depend on these alone; most frames change none of them.
+		const key = `${state} ${pace} ${events.length > 0}`;
+		if (key === this.painted) return;
+		this.painted = key;
 		setText(this.ref('run-label'), state === 'done' || state === 'error' ? 'Run again' : 'Run');
 		const pause = this.ref<HTMLButtonElement>('pause');
 		pause.disabled = !(state === 'running' || state === 'paused');

@@ -6,6 +6,7 @@ import type { RunBlock } from './run-element';
 
 class RunListing extends RunPanel {
 	private highlighter: CodeHighlighter | undefined;
+	private painted = '';
 
 	override connectedCallback(): void {
 		// The listing is useful without a run, so it is never hidden.
@@ -24,12 +25,12 @@ class RunListing extends RunPanel {
 		const h = this.highlighter;
 		if (!h) return;
 		const c = run.controller;
-		if (c.state === 'idle' && !c.events.length) {
-			h.clear();
-			return;
-		}
 		const view = currentView(c);
-		h.showPending(pendingStep(c));
+		const pending = pendingStep(c);
+		const key = `${c.runNumber} ${view.index} ${pending}`;
+		if (key === this.painted) return;
+		this.painted = key;
+		h.showPending(pending);
 		h.show(view.current?.step, view.previous?.step);
 	}
 }

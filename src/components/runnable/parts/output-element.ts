@@ -15,13 +15,10 @@ class RunOutput extends RunPanel {
 		setText(this.ref('out-prompt'), view.tokens.length ? (c.settings?.prompt ?? '') : '');
 		const out = this.ref('out-gen');
 		const text = view.generatedText;
-		if (c.scrubbing || !text.startsWith(this.shown)) {
-			out.setAttribute('aria-live', c.scrubbing ? 'off' : 'polite');
-			out.textContent = text;
-		} else if (text.length > this.shown.length) {
-			out.setAttribute('aria-live', 'polite');
-			out.append(document.createTextNode(text.slice(this.shown.length)));
-		}
+		const live = c.scrubbing ? 'off' : 'polite';
+		if (out.getAttribute('aria-live') !== live) out.setAttribute('aria-live', live);
+		if (c.scrubbing || !text.startsWith(this.shown)) setText(out, text);
+		else if (text.length > this.shown.length) out.append(document.createTextNode(text.slice(this.shown.length)));
 		this.shown = text;
 		setText(this.ref('done-desc'), view.done ? `Stopped because ${describeReason(view.done.reason)}.` : '');
 	}

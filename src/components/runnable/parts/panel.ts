@@ -65,6 +65,11 @@ export function setText(el: Element, text: string): void {
 	if (el.textContent !== text) el.textContent = text;
 }
 
+/** Shows or hides an element, touching the DOM only when that changes. */
+export function show(el: HTMLElement, visible: boolean): void {
+	if (el.hidden === visible) el.hidden = !visible;
+}
+
 export function define(name: string, element: CustomElementConstructor): void {
 	if (!customElements.get(name)) customElements.define(name, element);
 }

@@ -6,7 +6,7 @@
 import { copyToClipboard } from '../../clipboard';
 import { askLinks } from '../ask-ai';
 import { currentView } from '../view-model';
-import { define, RunPanel, setText } from './panel';
+import { define, RunPanel, setText, show } from './panel';
 import type { RunBlock } from './run-element';
 
 class RunScrubber extends RunPanel {
@@ -36,7 +36,7 @@ class RunScrubber extends RunPanel {
 	protected paint(run: RunBlock): void {
 		const c = run.controller;
 		const total = c.events.length;
-		this.ref('scrub').hidden = !(c.state === 'done' && total > 0);
+		show(this.ref('scrub'), c.state === 'done' && total > 0);
 		if (c.state !== 'done' || !total) return;
 		const idx = c.shownIndex;
 		const slider = this.ref<HTMLInputElement>('slider');

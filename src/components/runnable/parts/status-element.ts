@@ -1,7 +1,7 @@
 /** `<rc-status for="run">`: the status line, the download's progress, a failure with Retry. */
 import type { Notice } from '../controller';
 import { describeReason } from '../view-model';
-import { define, RunPanel, setText } from './panel';
+import { define, RunPanel, setText, show } from './panel';
 import type { RunBlock } from './run-element';
 
 class RunStatus extends RunPanel {
@@ -14,18 +14,18 @@ class RunStatus extends RunPanel {
 		const line = this.ref('status');
 		setText(line, this.statusText(run, line.dataset.idleText ?? ''));
 
-		this.ref('progress').hidden = c.state !== 'loading';
+		show(this.ref('progress'), c.state === 'loading');
 		const bar = this.ref<HTMLProgressElement>('progress-bar');
 		const p = c.progress;
 		if (p && p.total > 0) {
 			bar.max = p.total;
 			bar.value = p.loaded;
-		} else bar.removeAttribute('value');
+		} else if (bar.hasAttribute('value')) bar.removeAttribute('value');
 		setText(this.ref('progress-label'), p?.label ?? 'Downloading the model…');
 
-		this.ref('error').hidden = c.state !== 'error';
+		show(this.ref('error'), c.state === 'error');
 		setText(this.ref('error-message'), c.failure ?? '');
-		this.ref('sampling-note').hidden = c.settings?.strategy !== 'sample' || c.state === 'idle';
+		show(this.ref('sampling-note'), c.settings?.strategy === 'sample' && c.state !== 'idle');
 	}
 
 	private statusText(run: RunBlock, idleText: string): string {
