@@ -22,3 +22,14 @@ export function whenRun(name: string): Promise<RunBlock> {
 	if (run) return Promise.resolve(run);
 	return new Promise((resolve) => waiting.set(name, [...(waiting.get(name) ?? []), resolve]));
 }
+
+export function hasRun(name: string): boolean {
+	return runs.has(name);
+}
+
+/** Calls `fn` once the page is parsed and every module script has run, so every part on the page
+ *  has been defined and upgraded (parts' elements may be defined in any order). */
+export function afterParts(fn: () => void): void {
+	if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn, { once: true });
+	else setTimeout(fn);
+}

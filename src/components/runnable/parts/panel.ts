@@ -4,7 +4,7 @@
  * controls once, and paints in the run's animation frame. A panel is rendered `hidden` and shows
  * itself once it has a run to follow, so without JavaScript only the listing remains.
  */
-import { whenRun } from '../run-registry';
+import { afterParts, hasRun, whenRun } from '../run-registry';
 import type { RunBlock } from './run-element';
 
 export abstract class RunPanel extends HTMLElement {
@@ -29,6 +29,10 @@ export abstract class RunPanel extends HTMLElement {
 			console.error(`<${this.localName}> needs for="<run id>" or an enclosing <rc-run>.`);
 			return;
 		}
+		afterParts(() => {
+			const missing = names.filter((name) => !hasRun(name));
+			if (missing.length) console.error(`<${this.localName} for="${names.join(' ')}">: no <rc-run> named ${missing.map((n) => `"${n}"`).join(', ')} on this page.`);
+		});
 		void Promise.all(names.map(whenRun)).then((runs) => {
 			if (connection !== this.connection || !this.isConnected) return;
 			this.runs = runs;

@@ -7,7 +7,7 @@
 import type { StepEvent } from '../../../runtime/events';
 import { RunController } from '../controller';
 import { FrameLoop } from '../frame-loop';
-import { registerRun, unregisterRun } from '../run-registry';
+import { afterParts, registerRun, unregisterRun } from '../run-registry';
 import { isActive, type Pace } from '../run-states';
 import { runtimeSource, type ModelInfo } from '../runtime-adapter';
 import { buildLink, parseLink, type LinkState, type ReaderSettings } from '../settings';
@@ -67,9 +67,8 @@ export class RunBlock extends HTMLElement {
 		this.dataset.state = this.controller.state;
 		for (const app of this.querySelectorAll<HTMLElement>('[data-rc="app"]')) app.hidden = false;
 		registerRun(this.config.id, this);
-		// Parts upgrade after the run (their scripts may come later): open a link once they are all in.
-		if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => this.openLink(), { once: true });
-		else setTimeout(() => this.openLink());
+		// A link is opened once the run's settings panel (if any) has joined it.
+		afterParts(() => this.openLink());
 	}
 
 	disconnectedCallback(): void {
