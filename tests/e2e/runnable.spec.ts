@@ -250,6 +250,23 @@ test.describe('runnable code: lesson 1', () => {
 		expect(await chipIds(block(page))).toEqual([...promptIds, ...appendedBefore]);
 	});
 
+	test('a deep link past the end of the run opens its last step and says so', async ({ page }) => {
+		const url = new URL(localUrl(LESSON));
+		url.search = new URLSearchParams({ rc: 'generate', prompt: 'In the beginning', max: '2', mode: 'naive', decode: 'greedy', step: '999' }).toString();
+		url.hash = 'rc-generate';
+		await page.goto(url.href);
+		const b = block(page);
+		await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
+		const events = await nodeRun('In the beginning', greedy(2));
+		await expect(b).toHaveAttribute('data-event-index', String(events.length - 1));
+		await expect(b).toHaveAttribute('data-current-step', 'done');
+		const done = events.at(-1) as DoneEvent;
+		await expect(b.locator('[data-rc="status"]')).toHaveText(
+			new RegExp(`^Done: ${done.stats.newTokens} new tokens; [^.]+\\. The link asked for step 1000, past the end of this run: showing its last step, ${events.length}\\.$`),
+		);
+		await expect(b.locator('[data-rc="slider"]')).toHaveValue(String(events.length - 1));
+	});
+
 	test('"Ask AI about this step" links carry the code, the step and the visible state, within the URL budget', async ({ page }) => {
 		await page.goto(LESSON);
 		const b = block(page);

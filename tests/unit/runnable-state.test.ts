@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../src/runtime/events';
 import { buildLink, normaliseSettings, parseLink, toGenerateSettings, type ReaderSettings } from '../../src/components/runnable/settings';
 import { runnablePropsSchema } from '../../src/components/runnable/schema';
-import { applyEvent, describeStep, emptyView, viewAt } from '../../src/components/runnable/view-model';
+import { applyEvent, currentView, describeStep, emptyView, pendingStep, viewAt, type ViewSource } from '../../src/components/runnable/view-model';
 import { askLinks, askPrompt } from '../../src/components/runnable/ask-ai';
 
 const defaults: ReaderSettings = { prompt: 'And God said,', maxNewTokens: 30, mode: 'naive', strategy: 'greedy', temperature: 0.8, topK: 40, topP: 0.95, seed: 42 };
@@ -64,6 +64,10 @@ describe('settings and links', () => {
 		expect(() => runnablePropsSchema.parse({ id: 'Bad Id', code: 'x' })).toThrow(/lowercase/);
 		expect(() => runnablePropsSchema.parse({ id: 'a', code: 'x', maxNewTokens: 0 })).toThrow();
 		expect(() => runnablePropsSchema.parse({ id: 'a', code: 'x', mode: 'fast' })).toThrow();
+		// The loop picks the listing's step vocabulary; generate (lesson 1's) by default.
+		expect(runnablePropsSchema.parse({ id: 'a', code: 'x' }).loop).toBe('generate');
+		expect(() => runnablePropsSchema.parse({ id: 'a', code: 'x', loop: 'no-such-loop' })).toThrow();
+		expect(runnablePropsSchema.parse({ id: 'a', code: 'x' }).topCandidates).toBe(toGenerateSettings(defaults).topCandidates);
 	});
 });
 
@@ -98,6 +102,41 @@ describe('view model', () => {
 		expect(describeStep(events[1])).toBe('forward: ran the whole model over 2 tokens; 5.0 ms.');
 		expect(describeStep(events[3])).toBe('select (greedy): picked “·said” (id 12), p = 0.60.');
 		expect(describeStep(events[10])).toMatch(/end-of-sequence token, so the loop stops/);
+	});
+});
+
+describe('the view a run\'s panels share', () => {
+	it('folds on as the run moves forward, refolds when scrubbing back or when a new run starts', () => {
+		const run: ViewSource = { state: 'running', pace: 'realtime', events: events.slice(0, 3), shownIndex: 2 };
+		const first = currentView(run);
+		expect(first).toEqual(viewAt(events, 2));
+		run.events = events; // a new run's array
+		run.shownIndex = 11;
+		expect(currentView(run)).toEqual(viewAt(events, 11));
+		const live = currentView(run);
+		run.shownIndex = 4;
+		const back = currentView(run);
+		expect(back).not.toBe(live);
+		expect(back).toEqual(viewAt(events, 4));
+		run.shownIndex = 7;
+		expect(currentView(run)).toBe(back);
+		expect(back).toEqual(viewAt(events, 7));
+		run.events = [];
+		run.shownIndex = -1;
+		expect(currentView(run)).toEqual(emptyView());
+	});
+
+	it('marks the forward pass as in progress after encode and after each "continue", unless stepping by hand', () => {
+		const at = (i: number, pace: 'realtime' | 'slow' | 'step' = 'slow', state: ViewSource['state'] = 'running') =>
+			pendingStep({ state, pace, events: events.slice(0, i + 1), shownIndex: i });
+		expect(at(-1)).toBe('encode');
+		expect(at(-1, 'realtime')).toBeUndefined();
+		expect(at(0)).toBe('forward');
+		expect(at(5, 'realtime', 'paused')).toBe('forward');
+		expect(at(5, 'step', 'paused')).toBeUndefined();
+		expect(at(3)).toBeUndefined();
+		expect(at(10)).toBeUndefined();
+		expect(at(0, 'slow', 'done')).toBeUndefined();
 	});
 });
 

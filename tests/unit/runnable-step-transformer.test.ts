@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { codeToHtml } from 'shiki';
-import { parseStepAnnotations, stepTransformer, StepAnnotationError } from '../../src/components/runnable/step-transformer';
+import { parseStepAnnotations as parseWith, stepTransformer, StepAnnotationError } from '../../src/components/runnable/step-transformer';
+import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
+
+const generate = LOOP_VOCABULARIES.generate;
+/** Lesson 1's listings use the generate loop's vocabulary. */
+const parseStepAnnotations = (source: string, listing?: string) => parseWith(source, generate, listing);
+/** A second loop's vocabulary, as a later lesson's batched loop might name its steps. */
+const batched = ['admit', 'forward', 'select', 'append', 'evict', 'done'] as const;
 
 const lesson = [
 	'def generate(model, tokenizer, prompt, max_new=50):',
@@ -73,7 +80,7 @@ describe('stepTransformer with Shiki', () => {
 		const html = await codeToHtml(lesson, {
 			lang: 'python',
 			themes: { light: 'github-light', dark: 'github-dark' },
-			transformers: [stepTransformer({ listing: 'test' })],
+			transformers: [stepTransformer({ listing: 'test', vocabulary: generate })],
 		});
 		expect(html).not.toContain('[!step');
 		expect(html).toContain('data-steps="encode forward last-logits select eos-check"');
@@ -84,7 +91,28 @@ describe('stepTransformer with Shiki', () => {
 
 	it('fails the render (the build) on an unknown step', async () => {
 		await expect(
-			codeToHtml('x = 1  # [!step sample]', { lang: 'python', theme: 'github-light', transformers: [stepTransformer({ listing: 'demo' })] }),
+			codeToHtml('x = 1  # [!step sample]', { lang: 'python', theme: 'github-light', transformers: [stepTransformer({ listing: 'demo', vocabulary: generate })] }),
 		).rejects.toThrowError(/Unknown step "sample" \(demo, line 1\)/);
+	});
+
+	it('takes the loop\'s vocabulary as an option: another loop\'s steps are accepted, in that loop\'s order', async () => {
+		const listing = ['while queue:  # [!step admit]', '    out = model(batch)  # [!step forward]', '    drop(finished)  # [!step evict]'].join('\n');
+		const html = await codeToHtml(listing, {
+			lang: 'python',
+			theme: 'github-light',
+			transformers: [stepTransformer({ listing: 'batch', vocabulary: batched })],
+		});
+		expect(html).toContain('data-steps="admit forward evict"');
+		expect(html).toContain('data-step="evict"');
+		// The generate loop has no such step: the same listing fails there, naming listing and line.
+		await expect(
+			codeToHtml(listing, { lang: 'python', theme: 'github-light', transformers: [stepTransformer({ listing: 'lesson-1', vocabulary: generate })] }),
+		).rejects.toThrowError(/Unknown step "admit" \(lesson-1, line 1\)/);
+	});
+
+	it('fails on a step of the generate loop that the other loop lacks, listing that loop\'s steps', () => {
+		expect(() => parseWith('x\nids = pick(l)  # [!step last-logits]', batched, 'batch-demo')).toThrowError(
+			/Unknown step "last-logits" \(batch-demo, line 2\)[^]*Known steps: admit, forward, select, append, evict, done\./,
+		);
 	});
 });

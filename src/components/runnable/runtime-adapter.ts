@@ -4,9 +4,12 @@
  * One model load is shared by every block on the page; a failed load is forgotten so Retry
  * starts over.
  */
-import type { LoadProgress } from '../../runtime/events';
+import type { LoadProgress, StepEvent } from '../../runtime/events';
 // Type-only: erased at build time, so the runtime's code still loads only on first use.
 import type { ModelInfo, RunHandle, RuntimeClient, RuntimeErrorKind } from '../../runtime/index';
+
+import type { PrepareProgress, RunSource } from './run-source';
+import { toGenerateSettings, type ReaderSettings } from './settings';
 
 export type { ModelInfo, RunHandle };
 
@@ -76,4 +79,36 @@ export function failureMessage(f: RuntimeFailure): string {
 		default:
 			return `Something went wrong inside the runtime: ${f.message}`;
 	}
+}
+
+/** Download progress as the status panel shows it. */
+export function describeProgress(p: LoadProgress): PrepareProgress {
+	if (p.overallTotal > 0) {
+		return {
+			loaded: p.overallLoaded,
+			total: p.overallTotal,
+			label: `Downloading the model: ${(p.overallLoaded / 1e6).toFixed(1)} of ${(p.overallTotal / 1e6).toFixed(1)} MB`,
+		};
+	}
+	return { loaded: p.loaded, total: 0, label: `Downloading ${p.file.split('/').pop()}: ${(p.loaded / 1e6).toFixed(1)} MB` };
+}
+
+/** The real runtime as a run controller's source: the `generate` loop, one shared model per page. */
+export function runtimeSource(topCandidates: number): RunSource<ReaderSettings, StepEvent, ModelInfo> {
+	let client: RuntimeClient | undefined;
+	return {
+		async prepare(onProgress) {
+			const loaded = await ensureModel((p) => onProgress(describeProgress(p)));
+			client = loaded.client;
+			return loaded.info;
+		},
+		start(settings, { startPaused }) {
+			if (!client) throw new Error('the runtime is not loaded');
+			const handle = client.generate(settings.prompt, toGenerateSettings(settings, topCandidates), { startPaused });
+			// Errors arrive through the iterator too.
+			handle.done.catch(() => {});
+			return handle;
+		},
+		describeFailure: (error) => failureMessage(toFailure(error)),
+	};
 }

@@ -1,18 +1,20 @@
 /**
- * The props of <RunnableCode>, validated at build time: a bad prop fails the build with zod's
+ * The props of the runnable parts, validated at build time: a bad prop fails the build with zod's
  * message. Kept apart from settings.ts so zod never reaches the browser bundle.
  */
 import { z } from 'astro/zod';
-import { LIMITS } from './settings';
+import { DEFAULT_TOP_CANDIDATES, LIMITS } from './settings';
+import { LOOP_VOCABULARIES, type LoopName } from '../../runtime/loops/vocabulary';
 
-/** Props of <RunnableCode>: validated at build time, so a bad prop fails the build with zod's message. */
-export const runnablePropsSchema = z.object({
-	/** Unique on the page; names the block in links (`?rc=<id>`) and element ids. */
+const loopNames = Object.keys(LOOP_VOCABULARIES) as [LoopName, ...LoopName[]];
+
+/** Props of a run (<Run>, and the run half of <RunnableCode>). */
+export const runPropsSchema = z.object({
+	/** Unique on the page; names the run in links (`?rc=<id>`), element ids and panels' `for`. */
 	id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'id: lowercase letters, digits and dashes, at most 40 characters'),
-	/** The listing, with `# [!step NAME]` / `// [!step NAME]` annotations. */
-	code: z.string().min(1),
-	lang: z.string().default('python'),
 	title: z.string().optional(),
+	/** The runtime loop the run drives; its step names are the ones the listing may use. */
+	loop: z.enum(loopNames).default('generate'),
 	prompt: z.string().max(LIMITS.promptLength).default('And God said,'),
 	maxNewTokens: z.number().int().min(LIMITS.maxNewTokens.min).max(LIMITS.maxNewTokens.max).default(30),
 	mode: z.enum(['naive', 'cached']).default('naive'),
@@ -23,8 +25,24 @@ export const runnablePropsSchema = z.object({
 	seed: z.number().int().min(LIMITS.seed.min).max(LIMITS.seed.max).default(42),
 	speed: z.enum(['realtime', 'slow', 'step']).default('slow'),
 	/** How many candidates the panel shows for each pick. */
-	topCandidates: z.number().int().min(1).max(10).default(5),
+	topCandidates: z.number().int().min(1).max(10).default(DEFAULT_TOP_CANDIDATES),
+});
+export type RunProps = z.input<typeof runPropsSchema>;
+export type RunConfig = z.output<typeof runPropsSchema>;
+
+/** Props of <RunnableCode>: a run plus its listing. */
+export const runnablePropsSchema = runPropsSchema.extend({
+	/** The listing, with `# [!step NAME]` / `// [!step NAME]` annotations. */
+	code: z.string().min(1),
+	lang: z.string().default('python'),
 });
 export type RunnableProps = z.input<typeof runnablePropsSchema>;
 export type RunnableConfig = z.output<typeof runnablePropsSchema>;
 
+/** Parses props or fails the build naming the component and the bad props. */
+export function parseProps<T extends z.ZodTypeAny>(schema: T, props: unknown, component: string): z.output<T> {
+	const result = schema.safeParse(props);
+	if (result.success) return result.data;
+	const details = result.error.issues.map((i) => `${i.path.join('.') || 'props'}: ${i.message}`).join('; ');
+	throw new Error(`${component}: invalid props: ${details}`);
+}

@@ -1,6 +1,6 @@
 /**
  * The reader's settings for one runnable block, their limits, and how they travel in a link.
- * Pure module: used by the Astro component (build time, via the zod schema) and the island.
+ * Pure module: used by the Astro components (build time, via the zod schema) and the panels.
  */
 import type { GenerateSettings, LoopMode } from '../../runtime/events';
 
@@ -18,6 +18,9 @@ export interface ReaderSettings {
 	seed: number;
 }
 
+/** How many candidates the panel shows for each pick, unless the block says otherwise. */
+export const DEFAULT_TOP_CANDIDATES = 5;
+
 export const LIMITS = {
 	maxNewTokens: { min: 1, max: 200 },
 	temperature: { min: 0.05, max: 2 },
@@ -27,7 +30,7 @@ export const LIMITS = {
 	promptLength: 500,
 } as const;
 
-export function toGenerateSettings(s: ReaderSettings, topCandidates = 5): GenerateSettings {
+export function toGenerateSettings(s: ReaderSettings, topCandidates = DEFAULT_TOP_CANDIDATES): GenerateSettings {
 	return {
 		maxNewTokens: s.maxNewTokens,
 		mode: s.mode,

@@ -8,11 +8,10 @@
  * At build time the annotation is stripped from the rendered code and the line gets
  * `data-step="forward"` (several names are space-separated, `[!step select append]`), so the
  * browser only toggles attributes. A line holding nothing but an annotation marks the next line
- * and is removed. Step names must be the runtime's `LoopStep` names; anything else is a build
- * error that names the listing and the line.
+ * and is removed. Step names must come from the vocabulary of the listing's loop (one of the
+ * runtime's `LOOP_VOCABULARIES`); anything else is a build error that names the listing and line.
  */
 import type { ShikiTransformer } from 'shiki';
-import { LOOP_STEPS, type LoopStep } from '../../runtime/events';
 
 /** `# [!step a b]` or `// [!step a, b]` at the end of a line, with the whitespace before it. */
 const TRAILING = /[ \t]*(?:#|\/\/)[ \t]*\[!step\b([^\]]*)\][ \t]*$/;
@@ -23,9 +22,9 @@ export interface ParsedListing {
 	/** The code with every annotation removed. */
 	code: string;
 	/** 1-based line number in `code` → the steps it belongs to. */
-	lineSteps: Map<number, LoopStep[]>;
+	lineSteps: Map<number, string[]>;
 	/** Step → the 1-based lines that belong to it, in order. */
-	stepLines: Map<LoopStep, number[]>;
+	stepLines: Map<string, number[]>;
 }
 
 export class StepAnnotationError extends Error {
@@ -38,22 +37,18 @@ export class StepAnnotationError extends Error {
 	}
 }
 
-function isLoopStep(name: string): name is LoopStep {
-	return (LOOP_STEPS as readonly string[]).includes(name);
-}
-
-/** Parses and strips `[!step …]` annotations. Throws StepAnnotationError on a bad one. */
-export function parseStepAnnotations(source: string, listing = 'listing'): ParsedListing {
+/** Parses and strips `[!step …]` annotations; `vocabulary` lists the step names allowed. Throws StepAnnotationError on a bad one. */
+export function parseStepAnnotations(source: string, vocabulary: readonly string[], listing = 'listing'): ParsedListing {
 	const lines = source.replace(/\r\n?/g, '\n').split('\n');
 	const out: string[] = [];
-	const lineSteps = new Map<number, LoopStep[]>();
-	let pending: { steps: LoopStep[]; line: number } | undefined;
+	const lineSteps = new Map<number, string[]>();
+	let pending: { steps: string[]; line: number } | undefined;
 
 	lines.forEach((text, index) => {
 		const sourceLine = index + 1;
 		const where = `${listing}, line ${sourceLine}`;
 		const match = TRAILING.exec(text);
-		let steps: LoopStep[] = [];
+		let steps: string[] = [];
 		let rest = text;
 		if (match) {
 			const names = match[1]!.split(/[\s,]+/).filter(Boolean);
@@ -61,9 +56,9 @@ export function parseStepAnnotations(source: string, listing = 'listing'): Parse
 				throw new StepAnnotationError(`[!step] annotation without a step name (${where}): ${text.trim()}`, sourceLine);
 			}
 			for (const name of names) {
-				if (!isLoopStep(name)) {
+				if (!vocabulary.includes(name)) {
 					throw new StepAnnotationError(
-						`Unknown step "${name}" (${where}): ${text.trim()}\nKnown steps: ${LOOP_STEPS.join(', ')}.`,
+						`Unknown step "${name}" (${where}): ${text.trim()}\nKnown steps: ${vocabulary.join(', ')}.`,
 						sourceLine,
 					);
 				}
@@ -94,7 +89,7 @@ export function parseStepAnnotations(source: string, listing = 'listing'): Parse
 		throw new StepAnnotationError(`Annotation-only line at the end of the listing marks nothing (${listing}, line ${pending.line}).`, pending.line);
 	}
 
-	const stepLines = new Map<LoopStep, number[]>();
+	const stepLines = new Map<string, number[]>();
 	for (const [line, steps] of lineSteps) {
 		for (const step of steps) stepLines.set(step, [...(stepLines.get(step) ?? []), line]);
 	}
@@ -104,6 +99,8 @@ export function parseStepAnnotations(source: string, listing = 'listing'): Parse
 export interface StepTransformerOptions {
 	/** Names the listing in error messages, e.g. the block id. */
 	listing?: string;
+	/** The step names of the listing's loop, in loop order: `LOOP_VOCABULARIES[loop]`. */
+	vocabulary: readonly string[];
 	/** Receives the parse result (the component uses it to list the steps present). */
 	onParsed?: (parsed: ParsedListing) => void;
 }
@@ -112,19 +109,19 @@ export interface StepTransformerOptions {
  * The transformer. Each line that belongs to a step gets `data-step` (space-separated names) and
  * the class `rc-step-line`; the `<pre>` gets `data-steps`, the steps present in loop order.
  */
-export function stepTransformer(options: StepTransformerOptions = {}): ShikiTransformer {
+export function stepTransformer(options: StepTransformerOptions): ShikiTransformer {
 	let parsed: ParsedListing | undefined;
 	return {
 		name: 'token-by-token:step-annotations',
 		enforce: 'pre',
 		preprocess(code) {
-			parsed = parseStepAnnotations(code, options.listing);
+			parsed = parseStepAnnotations(code, options.vocabulary, options.listing);
 			options.onParsed?.(parsed);
 			return parsed.code;
 		},
 		pre(node) {
 			if (!parsed) return;
-			node.properties['data-steps'] = LOOP_STEPS.filter((s) => parsed!.stepLines.has(s)).join(' ');
+			node.properties['data-steps'] = options.vocabulary.filter((s) => parsed!.stepLines.has(s)).join(' ');
 		},
 		line(node, line) {
 			const steps = parsed?.lineSteps.get(line);

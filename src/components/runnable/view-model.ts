@@ -3,6 +3,7 @@
  * applies one event at a time, scrubbing folds the recorded events up to the chosen index.
  */
 import type { Candidate, DoneEvent, ForwardEvent, LoopStep, StepEvent } from '../../runtime/events';
+import type { Pace, RunState } from './run-states';
 
 export interface TokenChip {
 	id: number;
@@ -87,6 +88,40 @@ export function viewAt(events: readonly StepEvent[], index: number): ViewState {
 	const last = Math.min(index, events.length - 1);
 	for (let i = 0; i <= last; i++) applyEvent(state, events[i]!);
 	return state;
+}
+
+/** What a shown view is folded from: a run's recorded events and the index on screen. */
+export interface ViewSource {
+	state: RunState;
+	pace: Pace;
+	events: readonly StepEvent[];
+	shownIndex: number;
+}
+
+const views = new WeakMap<ViewSource, { events: readonly StepEvent[]; view: ViewState }>();
+
+/** The view at the event on screen, shared by all panels of a run: folded on from the last call
+ *  when the run moved forward, refolded when it went back (scrubbing) or started over. */
+export function currentView(source: ViewSource): ViewState {
+	const target = Math.min(source.shownIndex, source.events.length - 1);
+	let cached = views.get(source);
+	if (!cached || cached.events !== source.events || cached.view.index > target) {
+		cached = { events: source.events, view: viewAt(source.events, target) };
+		views.set(source, cached);
+	}
+	const { view } = cached;
+	for (let i = view.index + 1; i <= target; i++) applyEvent(view, source.events[i]!);
+	return view;
+}
+
+/** The step the model is working on before its event arrives (the listing marks its lines):
+ *  the forward pass after encode and after each "continue", unless the reader steps by hand. */
+export function pendingStep(source: ViewSource): LoopStep | undefined {
+	if (source.state !== 'running' && source.state !== 'paused') return undefined;
+	const last = source.events[source.events.length - 1];
+	if (!last) return source.pace === 'realtime' ? undefined : 'encode';
+	if (source.pace === 'step') return undefined;
+	return last.step === 'encode' || (last.step === 'eos-check' && last.decision === 'continue') ? 'forward' : undefined;
 }
 
 /** Short, human description of what the step does, for the status line and the AI prompt. */

@@ -1,0 +1,18 @@
+/**
+ * Defines every runnable part's custom element. One module for all of them: the page then loads
+ * one small script (plus what it shares with others) rather than a request per part. Each
+ * element's behaviour lives in the file next to its markup (`Chips.astro` → `chips-element.ts`).
+ */
+import './run-element';
+import './listing-element';
+import './settings-element';
+import './controls-element';
+import './status-element';
+import './backend-element';
+import './chips-element';
+import './event-element';
+import './candidates-element';
+import './chart-element';
+import './stats-element';
+import './output-element';
+import './scrubber-element';

@@ -1,0 +1,136 @@
+/**
+ * `<rc-run>`: one run of a loop, the element the panels subscribe to. It owns the run controller
+ * (fed by the real runtime through runtime-adapter.ts), mirrors its state on data attributes
+ * (`data-state`, `data-event-index`, `data-current-step`, which tests and the bench read), takes
+ * the block's keyboard shortcuts, and opens a deep link to the run when the page's URL carries one.
+ */
+import type { StepEvent } from '../../../runtime/events';
+import { RunController } from '../controller';
+import { FrameLoop } from '../frame-loop';
+import { afterParts, registerRun, unregisterRun } from '../run-registry';
+import { isActive, type Pace } from '../run-states';
+import { runtimeSource, type ModelInfo } from '../runtime-adapter';
+import { buildLink, parseLink, type LinkState, type ReaderSettings } from '../settings';
+import { currentView } from '../view-model';
+
+export type GenerateController = RunController<ReaderSettings, StepEvent, ModelInfo>;
+
+/** What `<Run>` writes into `data-config`. */
+export interface RunConfig {
+	id: string;
+	title: string;
+	loop: string;
+	defaults: ReaderSettings;
+	speed: Pace;
+	topCandidates: number;
+}
+
+/** The settings form, when the run has one. */
+export interface SettingsPanel {
+	read(): ReaderSettings;
+	showLink(link: LinkState & { problems: string[] }): void;
+}
+
+/** The listing, when the run has one: Ask AI quotes it. */
+export interface ListingPanel {
+	code(): string;
+	linesOf(step: string | undefined): string[];
+}
+
+export class RunBlock extends HTMLElement {
+	config!: RunConfig;
+	controller!: GenerateController;
+	frames!: FrameLoop;
+	settingsPanel: SettingsPanel | undefined;
+	listing: ListingPanel | undefined;
+	private started = false;
+
+	connectedCallback(): void {
+		if (this.started) {
+			registerRun(this.config.id, this);
+			return;
+		}
+		this.started = true;
+		this.config = JSON.parse(this.dataset.config ?? '{}') as RunConfig;
+		this.controller = new RunController({
+			source: runtimeSource(this.config.topCandidates),
+			settings: () => this.settingsPanel?.read() ?? this.config.defaults,
+			pace: this.config.speed,
+			waitForShown: true,
+		});
+		this.frames = new FrameLoop(this.controller);
+		this.controller.subscribe((change) => {
+			if (change === 'state') this.dataset.state = this.controller.state;
+		});
+		this.frames.add(() => this.paint());
+		this.addEventListener('keydown', (e) => this.onKey(e));
+		this.dataset.state = this.controller.state;
+		for (const app of this.querySelectorAll<HTMLElement>('[data-rc="app"]')) app.hidden = false;
+		registerRun(this.config.id, this);
+		// A link is opened once the run's settings panel (if any) has joined it.
+		afterParts(() => this.openLink());
+	}
+
+	disconnectedCallback(): void {
+		unregisterRun(this.config.id, this);
+	}
+
+	/** Run with the settings in the form (or the defaults). */
+	run(): void {
+		void this.controller.run();
+	}
+
+	/** A link to the run's settings and, if given, one of its events. */
+	link(step?: number): string {
+		return buildLink(location.href, { blockId: this.config.id, settings: this.controller.settings ?? this.config.defaults, step });
+	}
+
+	private openLink(): void {
+		const link = parseLink(location.href, this.config.id, this.config.defaults);
+		if (!link) return;
+		this.settingsPanel?.showLink(link);
+		void this.controller.run({ settings: link.settings, pace: 'realtime', openAt: link.step });
+	}
+
+	private paint(): void {
+		const view = currentView(this.controller);
+		this.dataset.eventIndex = String(view.index);
+		this.dataset.currentStep = view.current?.step ?? '';
+	}
+
+	private onKey(e: KeyboardEvent): void {
+		const c = this.controller;
+		const target = e.target as HTMLElement;
+		const typing = target.matches('textarea, input:not([type="radio"]):not([type="checkbox"]), select, [contenteditable]');
+		const activates = target.matches('button, a, summary, input, select, textarea');
+		if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+			e.preventDefault();
+			this.run();
+			return;
+		}
+		if (e.key === 'Escape') {
+			if (isActive(c.state)) {
+				e.preventDefault();
+				c.stop();
+			}
+			return;
+		}
+		if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+		// Sliders and the token list use the arrow keys themselves.
+		const ownArrows = target.matches('input, .rc-chips, .rc-chips *');
+		if (e.key === 'ArrowRight' && !ownArrows) {
+			e.preventDefault();
+			c.step();
+		} else if (e.key === 'ArrowLeft' && !ownArrows) {
+			if (c.state === 'done') {
+				e.preventDefault();
+				c.scrubBy(-1);
+			}
+		} else if (e.key === ' ' && !activates) {
+			e.preventDefault();
+			c.togglePause();
+		}
+	}
+}
+
+if (!customElements.get('rc-run')) customElements.define('rc-run', RunBlock);

@@ -1,0 +1,82 @@
+/**
+ * `<rc-settings for="run">`: the reader's settings for the next run. The run reads them when it
+ * starts; a deep link writes its settings here and says what it had to adjust.
+ */
+import { normaliseSettings, type LinkState, type ReaderSettings } from '../settings';
+import { define, RunPanel, setText } from './panel';
+
+class RunSettings extends RunPanel {
+	private form!: HTMLFormElement;
+
+	override connectedCallback(): void {
+		this.form ??= this.ref<HTMLFormElement>('form');
+		super.connectedCallback();
+	}
+
+	protected override wire(): void {
+		const run = this.run;
+		run.settingsPanel ??= this;
+		this.write(run.config.defaults);
+		this.form.addEventListener('submit', (e) => e.preventDefault());
+		this.form.addEventListener('change', () => this.summarise());
+	}
+
+	protected paint(): void {}
+
+	read(): ReaderSettings {
+		const { settings, problems } = normaliseSettings(
+			{
+				prompt: this.field('prompt').value,
+				maxNewTokens: this.field('max').value,
+				mode: this.checked('mode'),
+				strategy: this.checked('strategy'),
+				temperature: this.field('temperature').value,
+				topK: this.field('topk').value,
+				topP: this.field('topp').value,
+				seed: this.field('seed').value,
+			},
+			this.run.config.defaults,
+		);
+		setText(this.ref('settings-note'), problems.length ? `Adjusted: ${problems.join(' ')}` : '');
+		if (problems.length) this.write(settings);
+		return settings;
+	}
+
+	showLink(link: LinkState & { problems: string[] }): void {
+		this.write(link.settings);
+		const d = this.run.config.defaults;
+		if (link.settings.mode !== d.mode || link.settings.strategy !== d.strategy) this.ref<HTMLDetailsElement>('more').open = true;
+		if (link.problems.length) setText(this.ref('settings-note'), `The link's settings were adjusted: ${link.problems.join(' ')}`);
+	}
+
+	private write(s: ReaderSettings): void {
+		this.field('prompt').value = s.prompt;
+		this.field('max').value = String(s.maxNewTokens);
+		this.field('temperature').value = String(s.temperature);
+		this.field('topk').value = String(s.topK);
+		this.field('topp').value = String(s.topP);
+		this.field('seed').value = String(s.seed);
+		for (const r of this.querySelectorAll<HTMLInputElement>('[data-rc="mode"]')) r.checked = r.value === s.mode;
+		for (const r of this.querySelectorAll<HTMLInputElement>('[data-rc="strategy"]')) r.checked = r.value === s.strategy;
+		this.summarise();
+	}
+
+	/** The disclosure's summary says what is selected; the sampling fields apply only when sampling. */
+	private summarise(): void {
+		const sampling = this.checked('strategy') === 'sample';
+		this.ref<HTMLFieldSetElement>('sampling').disabled = !sampling;
+		const t = this.field('temperature').value;
+		const how = sampling ? `sampling (temperature ${t}, top-k ${this.field('topk').value}, top-p ${this.field('topp').value}, seed ${this.field('seed').value})` : 'greedy';
+		setText(this.ref('more-summary'), `${this.checked('mode') === 'cached' ? 'KV cache' : 'naive'}, ${how}`);
+	}
+
+	private field(name: string): HTMLInputElement {
+		return this.ref<HTMLInputElement>(name);
+	}
+
+	private checked(name: string): string | undefined {
+		return this.querySelector<HTMLInputElement>(`[data-rc="${name}"]:checked`)?.value;
+	}
+}
+
+define('rc-settings', RunSettings);
