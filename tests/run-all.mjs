@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: every suite, in one command, with one summary.
 //
-//   1. make sure a Chromium exists (find it, or install one) and say which;
-//   2. build the site as the end-to-end tests expect it (under a base path, like GitHub Pages);
-//   3. run Vitest (tests/**/*.test.ts) and Playwright (tests/e2e/**/*.spec.ts);
-//   4. print a per-suite summary and, last, exactly one line: `N passed, N failed`.
+//   1. check that every file is formatted as Prettier would write it (`npm run format` fixes it);
+//   2. make sure a Chromium exists (find it, or install one) and say which;
+//   3. build the site as the end-to-end tests expect it (under a base path, like GitHub Pages);
+//   4. run Vitest (tests/**/*.test.ts) and Playwright (tests/e2e/**/*.spec.ts);
+//   5. print a per-suite summary and, last, exactly one line: `N passed, N failed`.
 //
 // Exits non-zero if anything failed. Machine-readable results land in test-results/.
 import { spawn } from 'node:child_process';
@@ -18,6 +19,7 @@ const bin = {
 	astro: 'node_modules/astro/bin/astro.mjs',
 	vitest: 'node_modules/vitest/vitest.mjs',
 	playwright: 'node_modules/@playwright/test/cli.js',
+	prettier: 'node_modules/prettier/bin/prettier.cjs',
 };
 
 /** A port nobody is using, so parallel runs (and other engineers' servers) do not collide. */
@@ -42,6 +44,24 @@ function node(script, args, env) {
 	});
 }
 
+/** Like node(), but also hands back what the script printed, for a summary note. */
+function nodeCapturing(script, args) {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk) => {
+			output += chunk;
+			process.stdout.write(chunk);
+		});
+		child.stderr.on('data', (chunk) => {
+			output += chunk;
+			process.stderr.write(chunk);
+		});
+		child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+		child.on('error', () => resolve({ code: 1, output }));
+	});
+}
+
 function readJson(path) {
 	try {
 		return JSON.parse(readFileSync(path, 'utf8'));
@@ -56,6 +76,17 @@ const suites = [];
 
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
+
+heading('Format (prettier --check .)');
+const format = await nodeCapturing(bin.prettier, ['--check', '.']);
+if (format.code === 0) {
+	suites.push({ name: 'format', passed: 1, failed: 0 });
+} else {
+	// Prettier exits 1 when files need formatting and 2 when it could not run at all.
+	const unformatted = format.output.match(/^\[warn\] (?!Code style issues)/gm)?.length ?? 0;
+	const note = format.code === 1 ? `${unformatted} file(s) to format: npm run format` : `exit code ${format.code}`;
+	suites.push({ name: 'format', passed: 0, failed: 1, note });
+}
 
 heading('Chromium');
 let chromiumPath;

@@ -34,15 +34,49 @@ export interface AiLink {
 	clipboardText?: string | undefined;
 }
 
-/** Pre-fill the full prompt when the URL stays short enough, otherwise fall back to `shortPrompt`. */
+/** Whether a link pre-filled with `prompt` stays within MAX_PREFILL_URL_LENGTH once percent-encoded. */
+export function fitsInUrl(assistant: AssistantId, prompt: string): boolean {
+	return prefillUrl(assistant, prompt).length <= MAX_PREFILL_URL_LENGTH;
+}
+
+/**
+ * Pre-fill the full prompt when the URL stays short enough, otherwise fall back to `shortPrompt`,
+ * cut to fit if it must: one character of CJK text or emoji takes 9 to 12 characters of URL, so
+ * only the encoded length tells whether text fits.
+ */
 export function buildAiLink(assistant: AssistantId, fullPrompt: string, shortPrompt: string): AiLink {
-	const href = prefillUrl(assistant, fullPrompt);
-	if (href.length <= MAX_PREFILL_URL_LENGTH) return { href };
-	const shortHref = prefillUrl(assistant, shortPrompt);
-	if (shortHref.length > MAX_PREFILL_URL_LENGTH) {
-		throw new Error(`The short prompt for ${assistant} is itself too long for a URL (${shortHref.length} characters).`);
+	if (fitsInUrl(assistant, fullPrompt)) return { href: prefillUrl(assistant, fullPrompt) };
+	const length = largestFitting(characterCount(shortPrompt), (n) => fitsInUrl(assistant, clip(shortPrompt, n)));
+	return { href: prefillUrl(assistant, clip(shortPrompt, length)), clipboardText: fullPrompt };
+}
+
+const segmenter = new Intl.Segmenter();
+
+/** Characters as a reader counts them (grapheme clusters), so a cut never splits an emoji or an accent. */
+function characters(text: string): string[] {
+	return Array.from(segmenter.segment(text), (part) => part.segment);
+}
+
+export function characterCount(text: string): number {
+	return characters(text).length;
+}
+
+/** The first `length` characters of `text`, with `…` when anything was cut. */
+export function clip(text: string, length: number): string {
+	const all = characters(text);
+	return all.length <= length ? text : `${all.slice(0, length).join('')}…`;
+}
+
+/** The largest n in 0..max for which `fits(n)` holds, given that it holds up to some n and fails above it (0 if none). */
+export function largestFitting(max: number, fits: (n: number) => boolean): number {
+	let low = 0;
+	let high = max;
+	while (low < high) {
+		const mid = Math.ceil((low + high) / 2);
+		if (fits(mid)) low = mid;
+		else high = mid - 1;
 	}
-	return { href: shortHref, clipboardText: fullPrompt };
+	return low;
 }
 
 /**

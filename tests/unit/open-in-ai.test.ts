@@ -3,7 +3,11 @@ import {
 	MAX_PREFILL_URL_LENGTH,
 	aiLinks,
 	buildAiLink,
+	characterCount,
 	clipboardFallbackPrompt,
+	clip,
+	fitsInUrl,
+	largestFitting,
 	lessonPrompt,
 	markdownTwinUrl,
 	prefillUrl,
@@ -50,8 +54,44 @@ describe('buildAiLink', () => {
 		expect(buildAiLink('claude', quotes, 'short').clipboardText).toBe(quotes);
 	});
 
-	it('refuses a fallback prompt that is itself too long', () => {
-		expect(() => buildAiLink('claude', 'x'.repeat(3000), 'y'.repeat(3000))).toThrow(/too long/);
+	it('cuts a fallback prompt that is itself too long, keeping its start, so the link still works', () => {
+		const fallback = `${clipboardFallbackPrompt(lesson)} ${'y'.repeat(3000)}`;
+		const link = buildAiLink('claude', 'x'.repeat(3000), fallback);
+		expect(link.href.length).toBeLessThanOrEqual(MAX_PREFILL_URL_LENGTH);
+		const q = new URL(link.href).searchParams.get('q')!;
+		expect(q).toContain(lesson.url);
+		expect(q.endsWith('y…')).toBe(true);
+		expect(link.clipboardText).toBe('x'.repeat(3000));
+	});
+
+	it('cuts CJK and emoji by their encoded length, between characters', () => {
+		for (const text of ['起初神创造天地。'.repeat(200), '👨‍👩‍👧‍👦'.repeat(200)]) {
+			for (const assistant of ['chatgpt', 'claude'] as const) {
+				const link = buildAiLink(assistant, text, text);
+				expect(link.href.length).toBeLessThanOrEqual(MAX_PREFILL_URL_LENGTH);
+				const q = new URL(link.href).searchParams.get('q')!;
+				expect(q.endsWith('…')).toBe(true);
+				expect(text.startsWith(q.slice(0, -1))).toBe(true);
+				// As long as it can be: one more character would not fit.
+				expect(fitsInUrl(assistant, clip(text, characterCount(q.slice(0, -1)) + 1))).toBe(false);
+			}
+		}
+	});
+});
+
+describe('clip and largestFitting', () => {
+	it('clip counts characters as a reader does and marks a cut', () => {
+		expect(clip('abc', 3)).toBe('abc');
+		expect(clip('abcd', 3)).toBe('abc…');
+		expect(clip('👨‍👩‍👧‍👦é👍🏽x', 3)).toBe('👨‍👩‍👧‍👦é👍🏽…');
+		expect(clip('abc', 0)).toBe('…');
+	});
+
+	it('largestFitting finds the boundary, and 0 when nothing fits', () => {
+		expect(largestFitting(100, (n) => n <= 37)).toBe(37);
+		expect(largestFitting(100, () => true)).toBe(100);
+		expect(largestFitting(100, () => false)).toBe(0);
+		expect(largestFitting(0, () => true)).toBe(0);
 	});
 });
 

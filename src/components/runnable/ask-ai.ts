@@ -3,12 +3,23 @@
  * and the visible state. Falls back to a short prompt in the URL plus the full text on the
  * clipboard when the URL would be too long (see ../open-in-ai.ts).
  */
-import { assistantIds, assistants, buildAiLink, type AiLink, type AssistantId } from '../open-in-ai';
+import {
+	assistantIds,
+	assistants,
+	buildAiLink,
+	characterCount,
+	clip,
+	fitsInUrl,
+	largestFitting,
+	type AiLink,
+	type AssistantId,
+} from '../open-in-ai';
 import type { ReaderSettings } from './settings';
 import { describeStep, formatProb, showToken, type ViewState } from './view-model';
 
 export interface AskContext {
 	pageTitle: string;
+	/** The link to this step: its query carries the reader's settings, prompt included. */
 	pageUrl: string;
 	/** The listing as rendered (annotations stripped). */
 	code: string;
@@ -20,10 +31,11 @@ export interface AskContext {
 	totalEvents: number;
 }
 
-function stateLines(ctx: AskContext, maxTokens: number): string[] {
+/** `maxText` caps the reader's prompt and the generated text, in characters. */
+function stateLines(ctx: AskContext, maxTokens: number, maxText = Infinity): string[] {
 	const { view, settings } = ctx;
 	const lines: string[] = [];
-	lines.push(`Prompt: ${JSON.stringify(settings.prompt)}`);
+	lines.push(`Prompt: ${JSON.stringify(clip(settings.prompt, maxText))}`);
 	lines.push(
 		`Settings: max_new=${settings.maxNewTokens}, ${settings.mode === 'cached' ? 'KV cache' : 'naive (no cache)'}, ` +
 			(settings.strategy === 'greedy'
@@ -33,7 +45,7 @@ function stateLines(ctx: AskContext, maxTokens: number): string[] {
 	const generated = view.tokens.filter((t) => t.generated);
 	const shown = generated.slice(-maxTokens);
 	lines.push(
-		`Generated so far (${generated.length} token${generated.length === 1 ? '' : 's'}): ${JSON.stringify(view.generatedText)}` +
+		`Generated so far (${generated.length} token${generated.length === 1 ? '' : 's'}): ${JSON.stringify(clip(view.generatedText, maxText))}` +
 			(shown.length ? ` = ${shown.length < generated.length ? '… ' : ''}${shown.map((t) => `${showToken(t.token)}(${t.id})`).join(' ')}` : ''),
 	);
 	if (view.candidates.length) {
@@ -59,13 +71,37 @@ export function askPrompt(ctx: AskContext, maxTokens = 40): string {
 }
 
 /** Without the code and with fewer tokens: fits in a URL in most cases. */
-export function shortAskPrompt(ctx: AskContext): string {
+export function shortAskPrompt(ctx: AskContext, pageUrl = ctx.pageUrl, maxText = Infinity): string {
 	return [
-		`I'm studying the lesson "${ctx.pageTitle}" (${ctx.pageUrl}): it runs the autoregressive generation loop step by step in my browser.`,
+		`I'm studying the lesson "${ctx.pageTitle}" (${pageUrl}): it runs the autoregressive generation loop step by step in my browser.`,
 		`Current step: ${describeStep(ctx.view.current)}`,
-		...stateLines(ctx, 8),
+		...stateLines(ctx, 8, maxText),
 		'Explain this step of the loop and what happens next.',
 	].join('\n');
+}
+
+/**
+ * The short question, made to fit `assistant`'s URL. The step link repeats the reader's prompt, so
+ * when it does not fit the lesson's address stands in for it, and the prompt and the generated
+ * text are cut to the longest length that fits. The full question is on the clipboard anyway.
+ */
+function fittedShortAskPrompt(ctx: AskContext, assistant: AssistantId): string {
+	const withStepLink = shortAskPrompt(ctx);
+	if (fitsInUrl(assistant, withStepLink)) return withStepLink;
+	const lessonUrl = withoutQuery(ctx.pageUrl);
+	const longest = Math.max(characterCount(ctx.settings.prompt), characterCount(ctx.view.generatedText));
+	const maxText = largestFitting(longest, (n) => fitsInUrl(assistant, shortAskPrompt(ctx, lessonUrl, n)));
+	return shortAskPrompt(ctx, lessonUrl, maxText);
+}
+
+function withoutQuery(pageUrl: string): string {
+	try {
+		const url = new URL(pageUrl);
+		url.search = '';
+		return url.href;
+	} catch {
+		return pageUrl;
+	}
 }
 
 export interface AskLink extends AiLink {
@@ -73,18 +109,12 @@ export interface AskLink extends AiLink {
 	label: string;
 }
 
-/** The links for each assistant. The full prompt when it fits, else the short one plus the clipboard; as a last resort, a minimal one. */
+/** The links for each assistant: the full question when it fits, else the short one plus the full one on the clipboard. */
 export function askLinks(ctx: AskContext): AskLink[] {
 	const full = askPrompt(ctx);
-	const short = shortAskPrompt(ctx);
-	const minimal = `I'm studying the lesson "${ctx.pageTitle}" (${ctx.pageUrl}). My next message is a question about one step of its code, which I'll paste from my clipboard.`;
-	return assistantIds.map((id) => {
-		let link: AiLink;
-		try {
-			link = buildAiLink(id, full, short);
-		} catch {
-			link = { ...buildAiLink(id, minimal, minimal), clipboardText: full };
-		}
-		return { id, label: assistants[id].label, ...link };
-	});
+	return assistantIds.map((id) => ({
+		id,
+		label: assistants[id].label,
+		...buildAiLink(id, full, fittedShortAskPrompt(ctx, id)),
+	}));
 }
