@@ -170,7 +170,7 @@ export function createRuntimeClient(connect: () => Port<FromWorker, ToWorker>): 
           if (!pendingLoads.delete(reqId)) return;
           port?.postMessage({ type: 'cancel-load', reqId });
           reject(loadCancelled());
-        });
+        }, { once: true });
       });
     return model.get(key, start, onProgress, control.signal);
   }
