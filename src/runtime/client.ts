@@ -10,7 +10,7 @@
  * Any named loop runs the same way: `rt.run('batched', ['In the', 'And'], settings)`.
  */
 
-import { RuntimeError, deserializeError } from './errors';
+import { RuntimeError, deserializeError, loadCancelled } from './errors';
 import type { BackendPreference, GenerateSettings, LoadProgress } from './events';
 import type { Dtype, LoadRequest, ModelInfo } from './loader';
 import type { AnyLoopEvent, LoopEvent, LoopInput, LoopSettings } from './loops/types';
@@ -30,6 +30,21 @@ export interface LoadOptions {
   backend?: BackendPreference;
   /** Default q8: a quarter of the download, same tokens on this model. */
   dtype?: Dtype;
+  /**
+   * Milliseconds a download may deliver no response or no bytes before the load
+   * fails as 'stalled' (default 20 000). The first load of a model sets it for
+   * everyone sharing that load.
+   */
+  stallTimeoutMs?: number;
+}
+
+export interface LoadControl {
+  /**
+   * Abandons this caller's wait: load() rejects at once with a RuntimeError of
+   * kind 'cancelled'. The downloads stop only when no other caller still waits
+   * for the same model; the next load() then starts afresh.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunOptions {
@@ -37,7 +52,7 @@ export interface RunOptions {
 }
 
 export interface RuntimeClient {
-  load(opts?: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo>;
+  load(opts?: LoadOptions, onProgress?: (p: LoadProgress) => void, control?: LoadControl): Promise<ModelInfo>;
   /** Lesson 1's loop: shorthand for run('generate', prompt, settings, opts). */
   generate(prompt: string, settings: GenerateSettings, opts?: RunOptions): RunHandle;
   /** Any named loop (see loops/vocabulary.ts), with that loop's input, settings and events. */
@@ -114,7 +129,7 @@ export function createRuntimeClient(connect: () => Port<FromWorker, ToWorker>): 
     }
   }
 
-  function load(opts: LoadOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
+  function load(opts: LoadOptions = {}, onProgress?: (p: LoadProgress) => void, control: LoadControl = {}): Promise<ModelInfo> {
     const base = siteBase();
     let request: LoadRequest;
     try {
@@ -127,12 +142,20 @@ export function createRuntimeClient(connect: () => Port<FromWorker, ToWorker>): 
       if (dtype !== 'q8' && dtype !== 'fp32') {
         throw new RuntimeError('bad-settings', `Invalid load option "dtype": expected "q8" or "fp32", got ${JSON.stringify(dtype)}`, { field: 'dtype' });
       }
+      const stall = opts.stallTimeoutMs;
+      if (stall !== undefined && !(typeof stall === 'number' && stall > 0 && Number.isFinite(stall))) {
+        throw new RuntimeError('bad-settings', `Invalid load option "stallTimeoutMs": expected a positive number of milliseconds, got ${JSON.stringify(stall)}`, {
+          field: 'stallTimeoutMs',
+        });
+      }
       request = { modelUrl, modelId, dtype, backend, ortBaseUrl: new URL(ORT_PATH, base).href };
+      if (stall !== undefined) request.stallTimeoutMs = stall;
     } catch (err) {
       return Promise.reject(err instanceof RuntimeError ? err : new RuntimeError('load', String(err)));
     }
     const key = JSON.stringify([request.modelUrl, request.dtype, request.backend]);
-    const start = (report: (p: LoadProgress) => void) =>
+    // `signal` aborts once no caller on this page waits any more.
+    const start = (report: (p: LoadProgress) => void, signal: AbortSignal) =>
       new Promise<ModelInfo>((resolve, reject) => {
         const reqId = nextReq++;
         pendingLoads.set(reqId, { resolve, reject, report });
@@ -141,9 +164,15 @@ export function createRuntimeClient(connect: () => Port<FromWorker, ToWorker>): 
         } catch (err) {
           pendingLoads.delete(reqId);
           reject(err instanceof RuntimeError ? err : new RuntimeError('internal', String(err)));
+          return;
         }
+        signal.addEventListener('abort', () => {
+          if (!pendingLoads.delete(reqId)) return;
+          port?.postMessage({ type: 'cancel-load', reqId });
+          reject(loadCancelled());
+        }, { once: true });
       });
-    return model.get(key, start, onProgress);
+    return model.get(key, start, onProgress, control.signal);
   }
 
   function run<L extends LoopName>(loop: L, input: LoopInput<L>, settings: LoopSettings<L>, opts: RunOptions = {}): RunHandle<LoopEvent<L>> {

@@ -6,10 +6,18 @@
 
 export type RuntimeErrorKind =
   | 'load'
+  /** The connection failed: offline, DNS, a reset mid-download. */
   | 'network'
+  /** The server answered 404 or 410: the file is not there, retrying will not help. */
+  | 'not-found'
+  /** The server answered 5xx (or another unexpected status). */
+  | 'server'
+  /** A download stopped delivering bytes (or headers) for the stall timeout. */
+  | 'stalled'
   | 'corrupt-model'
   | 'no-backend'
   | 'bad-settings'
+  /** The caller abandoned the load (LoadControl.signal). */
   | 'cancelled'
   | 'internal';
 
@@ -24,6 +32,11 @@ export class RuntimeError extends Error {
     this.kind = kind;
     if (options?.field !== undefined) this.field = options.field;
   }
+}
+
+/** Every caller that abandoned a load gets this, so the page can tell it from a failure. */
+export function loadCancelled(): RuntimeError {
+  return new RuntimeError('cancelled', 'The model load was cancelled.');
 }
 
 export interface SerializedError {

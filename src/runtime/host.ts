@@ -48,7 +48,7 @@ interface RunState {
   wake: (() => void) | null;
 }
 
-export interface HostDeps extends Omit<LoadDeps, 'onProgress'> {}
+export interface HostDeps extends Omit<LoadDeps, 'onProgress' | 'signal'> {}
 
 export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
   const runs = new Map<string, RunState>();
@@ -69,13 +69,22 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
     }).catch(() => undefined),
   );
 
+  /** Each load request's own cancel; the shared load is aborted only when none is left waiting. */
+  const loadRequests = new Map<number, AbortController>();
+
   function load(reqId: number, request: LoadRequest): void {
     const key = JSON.stringify([request.modelUrl, request.dtype, request.backend]);
     const progress = (p: LoadProgress) => post({ type: 'progress', reqId, progress: p });
-    model.get(key, (report) => loadModel(request, { ...deps, onProgress: report }), progress).then(
-      (m) => post({ type: 'loaded', reqId, info: m.info }),
-      (err: unknown) => post({ type: 'load-failed', reqId, error: serializeError(err, 'load') }),
-    );
+    const cancel = new AbortController();
+    loadRequests.set(reqId, cancel);
+    const start = (report: (p: LoadProgress) => void, signal: AbortSignal) => loadModel(request, { ...deps, onProgress: report, signal });
+    model
+      .get(key, start, progress, cancel.signal)
+      .then(
+        (m) => post({ type: 'loaded', reqId, info: m.info }),
+        (err: unknown) => post({ type: 'load-failed', reqId, error: serializeError(err, 'load') }),
+      )
+      .finally(() => loadRequests.delete(reqId));
   }
 
   async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
@@ -152,6 +161,9 @@ export function createHost(post: (m: FromWorker) => void, deps: HostDeps) {
         switch (msg.type) {
           case 'load':
             load(msg.reqId, msg.request);
+            break;
+          case 'cancel-load':
+            loadRequests.get(msg.reqId)?.abort(); // unknown: already settled
             break;
           case 'run':
             void run(msg);

@@ -6,13 +6,15 @@
  * runtime files live), so the browser worker and the Node tests share this code.
  */
 
-import { RuntimeError, describe } from './errors';
+import { RuntimeError, describe, loadCancelled } from './errors';
 import type { BackendChoice, BackendName, BackendPreference, LoadProgress } from './events';
 import { ORT_FILES, chooseBackend, sessionOptions, threadCount, type BackendDecision } from './backend';
 import { CausalLM, modelConfigFrom, type ModelConfig, type SessionLike, type TensorCtor } from './model';
 import type { OrtModule } from './ort';
 import { TextCodec } from './tokenizer';
+import { fetchFiles } from './download';
 export { resolveModel, hubModelUrl, HUB_PATTERN } from './model-url';
+export { fetchFiles, DEFAULT_STALL_TIMEOUT_MS } from './download';
 
 export type Dtype = 'fp32' | 'q8';
 
@@ -37,6 +39,8 @@ export interface LoadRequest {
   backend: BackendPreference;
   /** Absolute URL of the folder holding onnxruntime-web's .mjs/.wasm files; unset in Node. */
   ortBaseUrl?: string;
+  /** The page's choice of stall timeout (LoadOptions.stallTimeoutMs); wins over LoadDeps'. */
+  stallTimeoutMs?: number;
 }
 
 export interface LoadDeps {
@@ -52,6 +56,14 @@ export interface LoadDeps {
    * tens of seconds to compile its shaders.
    */
   sessionTimeoutMs?: number;
+  /** A download that delivers no response or no bytes for this long fails as 'stalled' (default 20 s). */
+  stallTimeoutMs?: number;
+  /**
+   * Abandons the load: downloads stop at once, and the load rejects with a
+   * 'cancelled' RuntimeError at its next step (a session being created is
+   * released when it comes back, never handed out).
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 180_000;
@@ -76,78 +88,6 @@ export interface LoadedModel {
 
 export function onnxFile(dtype: Dtype): string {
   return dtype === 'fp32' ? 'onnx/model.onnx' : 'onnx/model_quantized.onnx';
-}
-
-/** Fetches the named files concurrently, reporting bytes per file and overall. */
-export async function fetchFiles(
-  baseUrl: string,
-  files: string[],
-  fetchImpl: typeof fetch,
-  onProgress?: (p: LoadProgress) => void,
-): Promise<Uint8Array[]> {
-  const responses = await Promise.all(
-    files.map(async (file) => {
-      const url = new URL(file, baseUrl).href;
-      let res: Response;
-      try {
-        res = await fetchImpl(url);
-      } catch (err) {
-        throw new RuntimeError('network', `Could not fetch ${url}: ${describe(err)}`, { cause: err });
-      }
-      if (!res.ok) throw new RuntimeError('network', `Could not fetch ${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
-      return res;
-    }),
-  );
-  // Content-Length is the compressed size when the server compresses, so a
-  // total is a hint: it grows to what actually arrived.
-  const totals = responses.map((r) => Number(r.headers.get('content-length')) || 0);
-  const loaded = files.map(() => 0);
-  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-  const labels = files.map((f) => (/^[a-z]+:/i.test(f) ? new URL(f).pathname.split('/').pop()! : f));
-  const report = (i: number) => {
-    if (!onProgress) return;
-    const total = totals[i]! && loaded[i]! > totals[i]! ? loaded[i]! : totals[i]!;
-    onProgress({
-      file: labels[i]!,
-      loaded: loaded[i]!,
-      total,
-      overallLoaded: sum(loaded),
-      overallTotal: Math.max(sum(totals), sum(loaded)),
-    });
-  };
-  return Promise.all(
-    responses.map(async (res, i) => {
-      const url = new URL(files[i]!, baseUrl).href;
-      try {
-        if (!res.body) {
-          const buf = new Uint8Array(await res.arrayBuffer());
-          loaded[i] = buf.byteLength;
-          report(i);
-          return buf;
-        }
-        const reader = res.body.getReader();
-        const chunks: Uint8Array[] = [];
-        report(i);
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          chunks.push(value);
-          loaded[i]! += value.byteLength;
-          report(i);
-        }
-        if (totals[i]! < loaded[i]!) totals[i] = loaded[i]!;
-        const out = new Uint8Array(loaded[i]!);
-        let off = 0;
-        for (const c of chunks) {
-          out.set(c, off);
-          off += c.byteLength;
-        }
-        return out;
-      } catch (err) {
-        throw new RuntimeError('network', `Download of ${url} failed: ${describe(err)}`, { cause: err });
-      }
-    }),
-  );
 }
 
 function parseJson(bytes: Uint8Array, file: string, modelUrl: string): Record<string, unknown> {
@@ -190,7 +130,17 @@ async function warmUp(lm: CausalLM): Promise<void> {
 
 export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<LoadedModel> {
   const fetchImpl = deps.fetch ?? globalThis.fetch.bind(globalThis);
-  const decision = await (deps.chooseBackend ?? chooseBackend)(req.backend);
+  const { signal } = deps;
+  // Steps that cannot be aborted themselves (importing ORT, creating a session)
+  // are raced with the cancel, so an abandoned load ends at once.
+  const cancelled = new Promise<never>((_, reject) => {
+    const stop = () => reject(loadCancelled());
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+  });
+  cancelled.catch(() => undefined);
+  const orCancel = <T>(p: Promise<T>): Promise<T> => (signal ? Promise.race([p, cancelled]) : p);
+  const decision = await orCancel((deps.chooseBackend ?? chooseBackend)(req.backend));
 
   const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', onnxFile(req.dtype)];
   // ORT's own binary is the biggest download (14–27 MB), so we fetch it too, for
@@ -206,7 +156,11 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
   // download has finished: one more round trip before the session. Importing it now, beside the
   // downloads, takes it off that path (ORT's own import then gets this instance from the module map).
   if (ortBinaryUrl) import(/* @vite-ignore */ new URL(ORT_FILES[decision.backend].mjs, req.ortBaseUrl).href).catch(() => undefined);
-  const [configBytes, tokBytes, tokConfigBytes, onnxBytes, ortBinary] = await fetchFiles(req.modelUrl, files, fetchImpl, deps.onProgress);
+  const [configBytes, tokBytes, tokConfigBytes, onnxBytes, ortBinary] = await fetchFiles(req.modelUrl, files, fetchImpl, {
+    onProgress: deps.onProgress,
+    signal,
+    stallTimeoutMs: req.stallTimeoutMs ?? deps.stallTimeoutMs,
+  });
 
   const rawConfig = parseJson(configBytes!, 'config.json', req.modelUrl);
   let config: ModelConfig;
@@ -223,7 +177,7 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
     throw new RuntimeError('corrupt-model', `tokenizer.json in ${req.modelUrl} could not be read: ${describe(err)}`, { cause: err });
   }
 
-  const ort = await ortPromise;
+  const ort = await orCancel(ortPromise);
   const threads = configureOrt(ort, decision.backend, req.ortBaseUrl, decision);
   if (ortBinary) {
     ort.env.wasm.wasmBinary = ortBinary;
@@ -243,10 +197,16 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
       await warmUp(lm);
       return lm;
     };
+    const attempted = attempt();
     try {
-      return await withTimeout(attempt(), timeoutMs, `timed out after ${Math.round(timeoutMs / 1000)} s`);
+      return await orCancel(withTimeout(attempted, timeoutMs, `timed out after ${Math.round(timeoutMs / 1000)} s`));
     } catch (err) {
-      await session?.release?.().catch(() => undefined);
+      // A session that comes back after a timeout or a cancel is released, never handed out.
+      void attempted.then(
+        () => session?.release?.(),
+        () => session?.release?.(),
+      ).catch(() => undefined);
+      if (err instanceof RuntimeError && err.kind === 'cancelled') throw err;
       const timedOut = describe(err).startsWith('timed out');
       throw new RuntimeError(
         ep === 'webgpu' ? 'no-backend' : timedOut ? 'load' : 'corrupt-model',
@@ -263,6 +223,7 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
       lm = await open('webgpu');
       backend = { backend: 'webgpu', reason: decision.reason, fellBack: false, threads };
     } catch (err) {
+      if (err instanceof RuntimeError && err.kind === 'cancelled') throw err;
       // The reader is never left with nothing: the WebGPU build carries the WASM provider too.
       lm = await open('wasm');
       backend = { backend: 'wasm', reason: `${describe(err)}; fell back to WASM`, fellBack: true, threads };

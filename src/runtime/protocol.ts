@@ -13,6 +13,8 @@ import type { AnyLoopEvent } from './loops/types';
 
 export type ToWorker =
   | { type: 'load'; reqId: number; request: LoadRequest }
+  /** The page no longer waits for load `reqId`; the worker aborts the load if no other request waits for it. */
+  | { type: 'cancel-load'; reqId: number }
   | {
       type: 'run';
       runId: string;

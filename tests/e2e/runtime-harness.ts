@@ -10,6 +10,7 @@ export interface HarnessError {
 }
 export interface Harness {
 	load(opts?: object): Promise<{ ok: boolean; info?: any; progress?: any[]; error?: HarnessError }>;
+	loadThenCancel(opts?: object, ms?: number): Promise<{ ok: boolean; error?: HarnessError }>;
 	run(
 		prompt: string,
 		settings: GenerateSettings,

@@ -51,7 +51,7 @@ describe('client ↔ worker host', () => {
     const rt = createRuntimeClient(connectInProcess(flaky));
     const err = await rt.load({ model: MODEL_URL }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RuntimeError);
-    expect(err).toMatchObject({ kind: 'network', message: expect.stringMatching(/HTTP 404/) });
+    expect(err).toMatchObject({ kind: 'not-found', message: expect.stringMatching(/HTTP 404/) });
     broken = false;
     await expect(rt.load({ model: MODEL_URL })).resolves.toMatchObject({ modelId: 'kjv-gpt-2m' });
   });

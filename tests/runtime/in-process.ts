@@ -2,7 +2,7 @@
  * The page-side client wired to the real worker host in one process: messages
  * go through structuredClone exactly as they would through postMessage.
  */
-import { createHost } from '../../src/runtime/host';
+import { createHost, type HostDeps } from '../../src/runtime/host';
 import type { FromWorker, Port, ToWorker } from '../../src/runtime/protocol';
 import { diskFetch, importOrt } from './helpers';
 
@@ -11,6 +11,7 @@ export function connectInProcess(
   counters: Counters = { loads: 0 },
   tap?: (m: FromWorker) => void,
   tapToWorker?: (m: ToWorker) => void,
+  hostDeps: Partial<HostDeps> = {},
 ) {
   return (): Port<FromWorker, ToWorker> => {
     const page: Port<FromWorker, ToWorker> = {
@@ -35,6 +36,7 @@ export function connectInProcess(
         return fetch(input, init);
       },
       importOrt,
+      ...hostDeps,
     });
     return page;
   };

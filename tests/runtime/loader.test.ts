@@ -30,16 +30,16 @@ describe('loader', () => {
     expect(progress.find((p) => p.file === 'onnx/model_quantized.onnx')!.total).toBe(onnxSize);
   });
 
-  it('a 404 rejects with a network error naming the URL (no hang)', async () => {
+  it('a 404 rejects as not-found naming the URL (no hang)', async () => {
     const fetch = diskFetch(PUBLIC_DIR, { [`${MODEL_PATH}onnx/model_quantized.onnx`]: 404 });
     const err = await loadTestModel('q8', { fetch }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RuntimeError);
-    expect(err).toMatchObject({ kind: 'network', message: expect.stringMatching(/model_quantized\.onnx: HTTP 404/) });
+    expect(err).toMatchObject({ kind: 'not-found', message: expect.stringMatching(/model_quantized\.onnx was not found \(HTTP 404 Not Found\)/) });
   });
 
   it('a missing model folder rejects', async () => {
     const err = await loadTestModel('q8', { modelUrl: 'http://runtime.test/models/no-such-model/' }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'RuntimeError', kind: 'network', message: expect.stringMatching(/no-such-model.*HTTP 404/) });
+    expect(err).toMatchObject({ name: 'RuntimeError', kind: 'not-found', message: expect.stringMatching(/no-such-model.*HTTP 404/) });
   });
 
   it('a garbage ONNX file rejects as corrupt-model', async () => {
