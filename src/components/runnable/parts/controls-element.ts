@@ -11,6 +11,7 @@ class RunControls extends RunPanel {
 		const run = this.run;
 		const c = run.controller;
 		const button = this.ref<HTMLButtonElement>('run');
+		run.homeControl ??= button;
 		button.addEventListener('click', () => run.run());
 		// The runtime's small client code only; the model still waits for Run.
 		const prefetch = () => void prefetchRuntime().catch(() => {});
@@ -29,11 +30,19 @@ class RunControls extends RunPanel {
 
 	protected paint(run: RunBlock): void {
 		const { state, pace, events } = run.controller;
+		const link = run.pendingLink;
 		// The buttons depend on these alone; most frames change none of them.
-		const key = `${state} ${pace} ${events.length > 0}`;
+		const key = `${state} ${pace} ${events.length > 0} ${link ? (link.step ?? 'link') : ''}`;
 		if (key === this.painted) return;
 		this.painted = key;
-		setText(this.ref('run-label'), state === 'done' || state === 'error' ? 'Run again' : 'Run');
+		this.keepingFocus(run, () => this.paintButtons(run));
+	}
+
+	private paintButtons(run: RunBlock): void {
+		const { state, pace, events } = run.controller;
+		const link = run.pendingLink;
+		const replay = link ? (link.step === undefined ? 'Run with the link\'s settings' : `Run to replay step ${link.step + 1}`) : undefined;
+		setText(this.ref('run-label'), replay ?? (state === 'done' || state === 'error' ? 'Run again' : 'Run'));
 		const pause = this.ref<HTMLButtonElement>('pause');
 		pause.disabled = !(state === 'running' || state === 'paused');
 		pause.setAttribute('aria-pressed', String(state === 'paused'));
