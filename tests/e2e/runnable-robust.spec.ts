@@ -136,6 +136,23 @@ test.describe('runnable code: issue 18', () => {
 		await expect(b.locator('[data-rc="strategy"][value="greedy"]')).toBeChecked();
 	});
 
+	test('in slow motion the status line (role=status) is never rewritten with the same words', async ({ page }) => {
+		await page.goto(LESSON);
+		const b = block(page);
+		await ref(b, 'max').fill('2');
+		await b.locator('[data-rc="speed"][value="slow"]').check();
+		await ref(b, 'status').evaluate((line) => {
+			const writes: string[] = [];
+			(window as unknown as { rcWrites: string[] }).rcWrites = writes;
+			new MutationObserver(() => writes.push(line.textContent ?? '')).observe(line, { childList: true, characterData: true, subtree: true });
+		});
+		await ref(b, 'run').click();
+		await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
+		const writes = await page.evaluate(() => (window as unknown as { rcWrites: string[] }).rcWrites);
+		expect(writes).toContain('Running in slow motion…');
+		expect(writes.filter((w, i) => i > 0 && w === writes[i - 1])).toEqual([]);
+	});
+
 	test('a deep link with out-of-range values shows them adjusted and says so; nothing downloads until Run replays it', async ({ page }) => {
 		const heavy = watchHeavy(page);
 		const url = new URL(localUrl(LESSON));
