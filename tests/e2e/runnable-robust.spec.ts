@@ -75,6 +75,24 @@ test.describe('runnable code: issue 18', () => {
 		await expect(b).toHaveAttribute('data-event-index', String(end - 1));
 	});
 
+	test('after a run, Enter on the scrubber\'s Next that reaches the last step leaves focus on the slider', async ({ page }) => {
+		await page.goto(LESSON);
+		const b = block(page);
+		await ref(b, 'max').fill('2');
+		await b.locator('[data-rc="speed"][value="realtime"]').check();
+		await ref(b, 'run').click();
+		await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
+		const last = Number(await b.getAttribute('data-event-index'));
+		await ref(b, 'prev').click();
+		await ref(b, 'next').focus();
+		await page.keyboard.press('Enter');
+		await expect(b).toHaveAttribute('data-event-index', String(last));
+		await expect(ref(b, 'next')).toBeDisabled();
+		await expect(ref(b, 'slider')).toBeFocused();
+		await page.keyboard.press('ArrowLeft');
+		await expect(b).toHaveAttribute('data-event-index', String(last - 1));
+	});
+
 	test.describe('after a failed load', () => {
 		test.use({ allowedConsoleErrors: [/Failed to load resource/, /onnx|ort|session|protobuf|model/i] });
 
@@ -195,6 +213,22 @@ test.describe('runnable code: issue 18', () => {
 		await page.waitForLoadState('networkidle');
 		await page.waitForTimeout(1_000);
 		expect(heavy).toEqual([]);
+	});
+
+	test('under Save-Data, hovering or focusing Run fetches nothing, not even the runtime\'s small client code', async ({ page }) => {
+		await page.addInitScript(() => Object.defineProperty(navigator, 'connection', { value: { saveData: true, effectiveType: '4g' } }));
+		const scripts: string[] = [];
+		await page.goto(LESSON);
+		await page.waitForLoadState('networkidle');
+		page.on('request', (r) => {
+			if (r.resourceType() === 'script' || HEAVY.test(r.url())) scripts.push(r.url());
+		});
+		const run = ref(block(page), 'run');
+		await run.hover();
+		await run.focus();
+		await page.waitForLoadState('networkidle');
+		await page.waitForTimeout(500);
+		expect(scripts).toEqual([]);
 	});
 
 	test('an empty or unreadable "Max new tokens" is replaced with the value used, and said so', async ({ page }) => {

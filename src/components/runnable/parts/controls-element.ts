@@ -13,10 +13,13 @@ class RunControls extends RunPanel {
 		const button = this.ref<HTMLButtonElement>('run');
 		run.homeControl ??= button;
 		button.addEventListener('click', () => run.run());
-		// The runtime's small client code only; the model still waits for Run.
-		const prefetch = () => void prefetchRuntime().catch(() => {});
-		button.addEventListener('pointerenter', prefetch, { once: true });
-		button.addEventListener('focus', prefetch, { once: true });
+		// The runtime's small client code only; the model still waits for Run. A reader saving data
+		// downloads nothing before a click.
+		if (!savingData()) {
+			const prefetch = () => void prefetchRuntime().catch(() => {});
+			button.addEventListener('pointerenter', prefetch, { once: true });
+			button.addEventListener('focus', prefetch, { once: true });
+		}
 		this.ref('pause').addEventListener('click', () => c.togglePause());
 		this.ref('step').addEventListener('click', () => c.step());
 		this.ref('stop').addEventListener('click', () => c.stop());
@@ -52,6 +55,10 @@ class RunControls extends RunPanel {
 		this.ref<HTMLButtonElement>('reset').disabled = state === 'idle' && events.length === 0;
 		for (const radio of this.querySelectorAll<HTMLInputElement>('[data-rc="speed"]')) radio.checked = radio.value === pace;
 	}
+}
+
+function savingData(): boolean {
+	return (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
 }
 
 define('rc-controls', RunControls);

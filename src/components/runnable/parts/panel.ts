@@ -57,12 +57,15 @@ export abstract class RunPanel extends HTMLElement {
 	protected abstract paint(run: RunBlock): void;
 
 	/** Applies `change`, which may hide or disable this panel's controls; if that takes the focus
-	 *  from one, the run's home control gets it, so the block's shortcuts keep working. */
-	protected keepingFocus(run: RunBlock, change: () => void): void {
+	 *  from one, `nearby` (when usable) or else the run's home control gets it, so the block's
+	 *  shortcuts keep working. */
+	protected keepingFocus(run: RunBlock, change: () => void, nearby?: HTMLElement): void {
 		const focused = document.activeElement;
 		const had = focused instanceof HTMLElement && this.contains(focused) ? focused : undefined;
 		change();
-		if (had && !usable(had)) run.rescueFocus();
+		if (!had || usable(had)) return;
+		if (nearby && usable(nearby)) nearby.focus({ preventScroll: true });
+		else run.rescueFocus();
 	}
 
 	/** The element of this panel marked `data-rc="name"`. */
