@@ -34,7 +34,7 @@ class RunScrubber extends RunPanel {
 	}
 
 	protected paint(run: RunBlock): void {
-		this.keepingFocus(run, () => this.paintScrub(run), this.ref('slider'));
+		this.keepingFocus(run, () => this.paintScrub(run), this.ref<HTMLInputElement>('slider'));
 	}
 
 	private paintScrub(run: RunBlock): void {
