@@ -65,8 +65,9 @@ class RunSettings extends RunPanel {
 		const box = this.field('prompt');
 		const pasted = e.clipboardData?.getData('text/plain') ?? '';
 		const room = LIMITS.promptLength - (box.value.length - ((box.selectionEnd ?? 0) - (box.selectionStart ?? 0)));
-		if (pasted.length <= room) return;
-		setText(this.ref('settings-note'), `The prompt box takes at most ${LIMITS.promptLength} characters: ${plural(pasted.length - Math.max(0, room), 'character')} of the pasted text ${pasted.length - Math.max(0, room) === 1 ? 'was' : 'were'} left out.`);
+		const cut = pasted.length - Math.max(0, room);
+		if (cut <= 0) return;
+		setText(this.ref('settings-note'), `The prompt box takes at most ${LIMITS.promptLength} characters: ${plural(cut, 'character')} of the pasted text ${cut === 1 ? 'was' : 'were'} left out.`);
 	}
 
 	/** A number field's text; one the browser could not read as a number (e.g. "1e") is not a number, not empty. */

@@ -57,8 +57,8 @@ class RunStatus extends RunPanel {
 }
 
 function linkText(step: number | undefined): string {
-	const what = step === undefined ? 'This link fills in the settings below' : `This link opens step ${step + 1} of a run with the settings below`;
-	return `${what}. Press Run to replay it: the model downloads (a few MB, once) only then.`;
+	const what = step === undefined ? 'This link set the settings of this block. Press Run to run with them' : `This link opens step ${step + 1} of a run with the settings shown in this block. Press Run to replay it`;
+	return `${what}: the model downloads (a few MB, once) only then.`;
 }
 
 function noticeText(notice: Notice | undefined): string {
