@@ -224,6 +224,10 @@ test.describe('runnable code: lesson 1', () => {
 		await expect(b.locator('[data-rc="seed"]')).toHaveValue('7');
 		await expect(b.locator('[data-rc="more"]')).toHaveAttribute('open', '');
 		await expect(b.locator('[data-rc="more-summary"]')).toHaveText('KV cache, sampling (temperature 0.7, top-k 20, top-p 0.9, seed 7)');
+		// The link waits for one click to replay (no download before it).
+		await expect(b).toHaveAttribute('data-state', 'idle');
+		await expect(b.locator('[data-rc="run"]')).toHaveText(new RegExp(`Run to replay step ${step + 1}`));
+		await b.locator('[data-rc="run"]').click();
 		await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(b).toHaveAttribute('data-event-index', String(step));
 
@@ -244,6 +248,7 @@ test.describe('runnable code: lesson 1', () => {
 		const copied = await readClipboard(page);
 		expect(new URL(copied).searchParams.get('step')).toBe(String(step - 1));
 		await page.goto(copied);
+		await block(page).locator('[data-rc="run"]').click();
 		await expect(block(page)).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(block(page)).toHaveAttribute('data-event-index', String(step - 1));
 		const appendedBefore = events.slice(0, step).filter((e) => e.step === 'append').map((e) => (e as { id: number }).id);
@@ -256,6 +261,7 @@ test.describe('runnable code: lesson 1', () => {
 		url.hash = 'rc-generate';
 		await page.goto(url.href);
 		const b = block(page);
+		await b.locator('[data-rc="run"]').click();
 		await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		const events = await nodeRun('In the beginning', greedy(2));
 		await expect(b).toHaveAttribute('data-event-index', String(events.length - 1));

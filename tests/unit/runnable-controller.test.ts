@@ -445,6 +445,20 @@ describe('stopping', () => {
 		expect(t.states).toEqual(['idle', 'loading', 'idle']);
 	});
 
+	it('Stop during loading stays said when the abandoned load then fails or is cancelled', async () => {
+		const t = setUp();
+		const run = t.c.run();
+		t.c.stop();
+		const changesAfterStop = t.changes.length;
+		t.prepares[0]!.reject(Object.assign(new Error('load cancelled'), { kind: 'cancelled' }));
+		await run;
+		await tick(1_000);
+		expect(t.c.state).toBe('idle');
+		expect(t.c.notice).toEqual({ kind: 'stopped-while-loading' });
+		expect(t.c.failure).toBeUndefined();
+		expect(t.changes.length).toBe(changesAfterStop);
+	});
+
 	it('Stop mid-run ends with the source\'s final event', async () => {
 		const t = setUp({ pace: 'step' });
 		void t.c.run();

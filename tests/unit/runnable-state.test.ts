@@ -50,7 +50,33 @@ describe('settings and links', () => {
 		expect(parsed.settings.temperature).toBe(defaults.temperature);
 		expect(parsed.settings.mode).toBe('naive');
 		expect(parsed.step).toBeUndefined();
-		expect(parsed.problems.join(' ')).toMatch(/maxNewTokens must be an integer between 1 and 200; using 200/);
+		expect(parsed.problems.join(' ')).toMatch(/Max new tokens must be a whole number from 1 to 200; using 200/);
+	});
+
+	it('says what it changed in the reader\'s words, with correct plurals (issue 18)', () => {
+		const link = `${page}?rc=a&prompt=hi&max=1e999&decode=sample&temp=-5&topk=99999&topp=7&seed=-3&mode=turbo&step=x`;
+		const { settings, problems } = parseLink(link, 'a', defaults)!;
+		expect(settings).toMatchObject({ maxNewTokens: 30, strategy: 'sample', temperature: 0.05, topK: 2048, topP: 1, seed: 0, mode: 'naive' });
+		const said = problems.join(' ');
+		expect(said).toContain('Max new tokens must be a number; using 30.');
+		expect(said).toContain('Temperature must be from 0.05 to 2; using 0.05.');
+		expect(said).toContain('Top-k must be a whole number from 0 to 2048; using 2048.');
+		expect(said).toContain('Top-p must be from 0.01 to 1; using 1.');
+		expect(said).toContain('Seed must be a whole number from 0 to 2147483647; using 0.');
+		expect(said).toContain('The loop must be naive or KV cache; using naive.');
+		expect(said).toContain('The link\'s step "x" is not a step number');
+		expect(said).not.toMatch(/maxNewTokens|topK|topP|temperature must/);
+		expect(normaliseSettings({ prompt: 'x'.repeat(501) }, defaults).problems).toEqual(['The prompt is limited to 500 characters; the rest (1 character) was left out.']);
+	});
+
+	it('an empty or non-numeric field is replaced with the default and said so; a value left out is not (issue 18)', () => {
+		for (const [raw, said] of [['', 'Max new tokens was empty; using 30.'], ['abc', 'Max new tokens must be a number; using 30.'], ['1e', 'Max new tokens must be a number; using 30.'], [Number.NaN, 'Max new tokens must be a number; using 30.']] as const) {
+			const { settings, problems } = normaliseSettings({ maxNewTokens: raw }, defaults);
+			expect(settings.maxNewTokens).toBe(30);
+			expect(problems).toEqual([said]);
+		}
+		expect(normaliseSettings({}, defaults).problems).toEqual([]);
+		expect(normaliseSettings({ prompt: 'x'.repeat(500) }, defaults).problems).toEqual([]);
 	});
 
 	it('maps reader settings to the runtime settings', () => {

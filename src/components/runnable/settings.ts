@@ -46,28 +46,58 @@ function clamp(value: number, { min, max }: { min: number; max: number }): numbe
 	return Math.min(max, Math.max(min, value));
 }
 
-/** Coerces raw form values into valid settings; returns the problems it fixed, for the reader. */
+/** The number fields' names as the reader sees them on the form. */
+export const NUMBER_LABELS = {
+	maxNewTokens: 'Max new tokens',
+	temperature: 'Temperature',
+	topK: 'Top-k',
+	topP: 'Top-p',
+	seed: 'Seed',
+} as const;
+
+/** "1 token", "2 tokens". */
+export function plural(n: number, word: string): string {
+	return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Coerces raw form or link values into valid settings; returns the problems it fixed, in the
+ * reader's words. A value left out (undefined) takes the fallback silently; a value given but
+ * empty, not a number or out of range is replaced and said so.
+ */
 export function normaliseSettings(raw: Partial<Record<keyof ReaderSettings, unknown>>, fallback: ReaderSettings): { settings: ReaderSettings; problems: string[] } {
 	const problems: string[] = [];
 	const num = (key: 'maxNewTokens' | 'temperature' | 'topK' | 'topP' | 'seed', integer: boolean) => {
 		const value = raw[key];
-		if (value === undefined || value === '') return fallback[key];
-		const n = Number(value);
+		const label = NUMBER_LABELS[key];
+		if (value === undefined) return fallback[key];
+		const n = typeof value === 'string' && value.trim() === '' ? Number.NaN : Number(value);
 		if (!Number.isFinite(n)) {
-			problems.push(`${key} must be a number; using ${fallback[key]}.`);
+			const given = typeof value === 'string' && value.trim() === '' ? 'was empty' : 'must be a number';
+			problems.push(`${label} ${given}; using ${fallback[key]}.`);
 			return fallback[key];
 		}
 		const fixed = clamp(integer ? Math.round(n) : n, LIMITS[key]);
-		if (fixed !== n) problems.push(`${key} must be ${integer ? 'an integer ' : ''}between ${LIMITS[key].min} and ${LIMITS[key].max}; using ${fixed}.`);
+		if (fixed !== n) problems.push(`${label} must be ${integer ? 'a whole number ' : ''}from ${LIMITS[key].min} to ${LIMITS[key].max}; using ${fixed}.`);
 		return fixed;
 	};
-	const prompt = typeof raw.prompt === 'string' ? raw.prompt.slice(0, LIMITS.promptLength) : fallback.prompt;
+	let prompt = fallback.prompt;
+	if (typeof raw.prompt === 'string') {
+		prompt = raw.prompt.slice(0, LIMITS.promptLength);
+		if (raw.prompt.length > LIMITS.promptLength) problems.push(`The prompt is limited to ${LIMITS.promptLength} characters; the rest (${plural(raw.prompt.length - LIMITS.promptLength, 'character')}) was left out.`);
+	}
+	const choice = <T extends string>(value: unknown, allowed: Record<T, string>, fallbackValue: T, label: string): T => {
+		if (value === undefined) return fallbackValue;
+		if (typeof value === 'string' && Object.hasOwn(allowed, value)) return value as T;
+		problems.push(`${label} must be ${Object.values(allowed).join(' or ')}; using ${allowed[fallbackValue]}.`);
+		return fallbackValue;
+	};
 	return {
 		settings: {
 			prompt,
 			maxNewTokens: num('maxNewTokens', true),
-			mode: raw.mode === 'cached' || raw.mode === 'naive' ? raw.mode : fallback.mode,
-			strategy: raw.strategy === 'sample' || raw.strategy === 'greedy' ? raw.strategy : fallback.strategy,
+			mode: choice(raw.mode, { naive: 'naive', cached: 'KV cache' }, fallback.mode, 'The loop'),
+			strategy: choice(raw.strategy, { greedy: 'greedy', sample: 'sampling' }, fallback.strategy, 'The way to pick the next token'),
 			temperature: num('temperature', false),
 			topK: num('topK', true),
 			topP: num('topP', false),
@@ -129,5 +159,6 @@ export function parseLink(url: string, blockId: string, fallback: ReaderSettings
 	);
 	const rawStep = get(PARAM.step);
 	const step = rawStep !== undefined && /^\d+$/.test(rawStep) ? Number(rawStep) : undefined;
+	if (rawStep !== undefined && step === undefined) problems.push(`The link's step "${rawStep}" is not a step number, so it was left out.`);
 	return { blockId, settings, step, problems };
 }

@@ -56,12 +56,28 @@ export abstract class RunPanel extends HTMLElement {
 	/** Brings the panel up to date with `run`; called in an animation frame, at most once per frame. */
 	protected abstract paint(run: RunBlock): void;
 
+	/** Applies `change`, which may hide or disable this panel's controls; if that takes the focus
+	 *  from one, `nearby` (when usable) or else the run's home control gets it, so the block's
+	 *  shortcuts keep working. */
+	protected keepingFocus(run: RunBlock, change: () => void, nearby?: HTMLElement): void {
+		const focused = document.activeElement;
+		const had = focused instanceof HTMLElement && this.contains(focused) ? focused : undefined;
+		change();
+		if (!had || usable(had)) return;
+		if (nearby && usable(nearby)) nearby.focus({ preventScroll: true });
+		else run.rescueFocus();
+	}
+
 	/** The element of this panel marked `data-rc="name"`. */
 	protected ref<T extends Element = HTMLElement>(name: string): T {
 		const el = this.querySelector<T>(`[data-rc="${name}"]`);
 		if (!el) throw new Error(`<${this.localName}>: missing [data-rc="${name}"]`);
 		return el;
 	}
+}
+
+function usable(el: HTMLElement): boolean {
+	return !el.matches(':disabled') && el.checkVisibility();
 }
 
 /** Sets text only when it changes, so live regions are not re-announced with the same words. */

@@ -2,7 +2,8 @@
  * `<rc-run>`: one run of a loop, the element the panels subscribe to. It owns the run controller
  * (fed by the real runtime through runtime-adapter.ts), mirrors its state on data attributes
  * (`data-state`, `data-event-index`, `data-current-step`, which tests and the bench read), takes
- * the block's keyboard shortcuts, and opens a deep link to the run when the page's URL carries one.
+ * the block's keyboard shortcuts, and opens a deep link to the run when the page's URL carries one:
+ * the link's settings go into the form and Run replays it, so nothing downloads without a click.
  */
 import type { StepEvent } from '../../../runtime/events';
 import { RunController } from '../controller';
@@ -43,6 +44,10 @@ export class RunBlock extends HTMLElement {
 	frames!: FrameLoop;
 	settingsPanel: SettingsPanel | undefined;
 	listing: ListingPanel | undefined;
+	/** The control focus goes to when the focused one hides or disables (Run, given by the controls). */
+	homeControl: HTMLElement | undefined;
+	/** A link opened on this page and not replayed yet: Run replays it, opening at its step. */
+	pendingLink: LinkState | undefined;
 	private started = false;
 
 	connectedCallback(): void {
@@ -61,6 +66,8 @@ export class RunBlock extends HTMLElement {
 		this.frames = new FrameLoop(this.controller);
 		this.controller.subscribe((change) => {
 			if (change === 'state') this.dataset.state = this.controller.state;
+			// Any run (Run, Step, the keyboard) or Reset uses up a pending link.
+			if (change === 'reset') this.pendingLink = undefined;
 		});
 		this.frames.add(() => this.paint());
 		this.addEventListener('keydown', (e) => this.onKey(e));
@@ -75,9 +82,27 @@ export class RunBlock extends HTMLElement {
 		unregisterRun(this.config.id, this);
 	}
 
-	/** Run with the settings in the form (or the defaults). */
+	/** Run with the settings in the form (or the defaults); the first Run after a link replays it. */
 	run(): void {
-		void this.controller.run();
+		const link = this.pendingLink;
+		this.pendingLink = undefined;
+		if (!link) {
+			void this.controller.run();
+			return;
+		}
+		const settings = this.settingsPanel?.read() ?? link.settings;
+		void this.controller.run({ settings, pace: 'realtime', openAt: link.step });
+	}
+
+	/** Focus was on a control that just hid or disabled: keep it in the block, where the shortcuts work. */
+	rescueFocus(): void {
+		const home = this.homeControl;
+		if (home?.isConnected && !(home as HTMLButtonElement).disabled) {
+			home.focus({ preventScroll: true });
+			return;
+		}
+		if (!this.hasAttribute('tabindex')) this.tabIndex = -1;
+		this.focus({ preventScroll: true });
 	}
 
 	/** A link to the run's settings and, if given, one of its events. */
@@ -89,7 +114,10 @@ export class RunBlock extends HTMLElement {
 		const link = parseLink(location.href, this.config.id, this.config.defaults);
 		if (!link) return;
 		this.settingsPanel?.showLink(link);
-		void this.controller.run({ settings: link.settings, pace: 'realtime', openAt: link.step });
+		this.pendingLink = link;
+		// The frame loop repaints on the controller's changes only; the panels show the link now.
+		this.frames.schedule();
+		if (location.hash !== `#${this.id}`) this.scrollIntoView({ block: 'start' });
 	}
 
 	private paint(): void {

@@ -34,6 +34,10 @@ class RunScrubber extends RunPanel {
 	}
 
 	protected paint(run: RunBlock): void {
+		this.keepingFocus(run, () => this.paintScrub(run), this.ref<HTMLInputElement>('slider'));
+	}
+
+	private paintScrub(run: RunBlock): void {
 		const c = run.controller;
 		const total = c.events.length;
 		show(this.ref('scrub'), c.state === 'done' && total > 0);

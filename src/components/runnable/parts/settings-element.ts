@@ -1,12 +1,15 @@
 /**
  * `<rc-settings for="run">`: the reader's settings for the next run. The run reads them when it
- * starts; a deep link writes its settings here and says what it had to adjust.
+ * starts and the form says what it had to adjust; a deep link writes its settings here and says
+ * what it adjusted until the reader edits them.
  */
-import { normaliseSettings, type LinkState, type ReaderSettings } from '../settings';
+import { LIMITS, normaliseSettings, plural, type LinkState, type ReaderSettings } from '../settings';
 import { define, RunPanel, setText } from './panel';
 
 class RunSettings extends RunPanel {
 	private form!: HTMLFormElement;
+	/** What a deep link's values needed, said until the reader edits the form. */
+	private linkNote = '';
 
 	override connectedCallback(): void {
 		this.form ??= this.ref<HTMLFormElement>('form');
@@ -18,7 +21,14 @@ class RunSettings extends RunPanel {
 		run.settingsPanel ??= this;
 		this.write(run.config.defaults);
 		this.form.addEventListener('submit', (e) => e.preventDefault());
+		// The summary follows every keystroke, so leaving a field (the mousedown on Run or on a
+		// radio) changes nothing on screen and the button stays under the pointer until mouseup.
+		this.form.addEventListener('input', () => {
+			this.linkNote = '';
+			this.summarise();
+		});
 		this.form.addEventListener('change', () => this.summarise());
+		this.field('prompt').addEventListener('paste', (e) => this.notePasteCut(e));
 	}
 
 	protected paint(): void {}
@@ -27,17 +37,17 @@ class RunSettings extends RunPanel {
 		const { settings, problems } = normaliseSettings(
 			{
 				prompt: this.field('prompt').value,
-				maxNewTokens: this.field('max').value,
+				maxNewTokens: this.numberValue('max'),
 				mode: this.checked('mode'),
 				strategy: this.checked('strategy'),
-				temperature: this.field('temperature').value,
-				topK: this.field('topk').value,
-				topP: this.field('topp').value,
-				seed: this.field('seed').value,
+				temperature: this.numberValue('temperature'),
+				topK: this.numberValue('topk'),
+				topP: this.numberValue('topp'),
+				seed: this.numberValue('seed'),
 			},
 			this.run.config.defaults,
 		);
-		setText(this.ref('settings-note'), problems.length ? `Adjusted: ${problems.join(' ')}` : '');
+		setText(this.ref('settings-note'), problems.length ? `Adjusted: ${problems.join(' ')}` : this.linkNote);
 		if (problems.length) this.write(settings);
 		return settings;
 	}
@@ -46,7 +56,24 @@ class RunSettings extends RunPanel {
 		this.write(link.settings);
 		const d = this.run.config.defaults;
 		if (link.settings.mode !== d.mode || link.settings.strategy !== d.strategy) this.ref<HTMLDetailsElement>('more').open = true;
-		if (link.problems.length) setText(this.ref('settings-note'), `The link's settings were adjusted: ${link.problems.join(' ')}`);
+		this.linkNote = link.problems.length ? `The link's settings were adjusted: ${link.problems.join(' ')}` : '';
+		setText(this.ref('settings-note'), this.linkNote);
+	}
+
+	/** The box's maxlength cuts a paste silently; say so. */
+	private notePasteCut(e: ClipboardEvent): void {
+		const box = this.field('prompt');
+		const pasted = e.clipboardData?.getData('text/plain') ?? '';
+		const room = LIMITS.promptLength - (box.value.length - ((box.selectionEnd ?? 0) - (box.selectionStart ?? 0)));
+		const cut = pasted.length - Math.max(0, room);
+		if (cut <= 0) return;
+		setText(this.ref('settings-note'), `The prompt box takes at most ${LIMITS.promptLength} characters: ${plural(cut, 'character')} of the pasted text ${cut === 1 ? 'was' : 'were'} left out.`);
+	}
+
+	/** A number field's text; one the browser could not read as a number (e.g. "1e") is not a number, not empty. */
+	private numberValue(name: string): string | number {
+		const input = this.field(name);
+		return input.validity.badInput ? Number.NaN : input.value;
 	}
 
 	private write(s: ReaderSettings): void {

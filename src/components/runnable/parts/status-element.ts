@@ -1,6 +1,7 @@
-/** `<rc-status for="run">`: the status line, the download's progress, a failure with Retry. */
+/** `<rc-status for="run">`: the status line, the download's progress, a failure with Retry, the runtime's notices about the prompt. */
 import type { Notice } from '../controller';
-import { describeReason } from '../view-model';
+import { plural } from '../settings';
+import { currentView, describeReason } from '../view-model';
 import { define, RunPanel, setText, show } from './panel';
 import type { RunBlock } from './run-element';
 
@@ -23,8 +24,11 @@ class RunStatus extends RunPanel {
 		} else if (bar.hasAttribute('value')) bar.removeAttribute('value');
 		setText(this.ref('progress-label'), p?.label ?? 'Downloading the model…');
 
-		show(this.ref('error'), c.state === 'error');
+		this.keepingFocus(run, () => show(this.ref('error'), c.state === 'error'));
 		setText(this.ref('error-message'), c.failure ?? '');
+		const notes = c.state === 'idle' ? [] : currentView(c).notices;
+		setText(this.ref('run-notes'), notes.join(' '));
+		show(this.ref('run-notes'), notes.length > 0);
 		show(this.ref('sampling-note'), c.settings?.strategy === 'sample' && c.state !== 'idle');
 	}
 
@@ -32,7 +36,9 @@ class RunStatus extends RunPanel {
 		const c = run.controller;
 		switch (c.state) {
 			case 'idle':
-				return c.notice?.kind === 'stopped-while-loading' ? 'Stopped while loading.' : idleText;
+				if (c.notice?.kind === 'stopped-while-loading') return 'Stopped while loading.';
+				if (run.pendingLink) return linkText(run.pendingLink.step);
+				return idleText;
 			case 'loading':
 				return c.info ? 'Starting…' : 'Loading the model…';
 			case 'running':
@@ -43,11 +49,16 @@ class RunStatus extends RunPanel {
 				return 'The run failed.';
 			case 'done': {
 				const last = c.events[c.events.length - 1];
-				const done = last?.step === 'done' && c.notice?.kind !== 'stopped-unconfirmed' ? `Done: ${last.stats.newTokens} new tokens; ${describeReason(last.reason)}.` : 'Stopped.';
+				const done = last?.step === 'done' && c.notice?.kind !== 'stopped-unconfirmed' ? `Done: ${plural(last.stats.newTokens, 'new token')}; ${describeReason(last.reason)}.` : 'Stopped.';
 				return `${done}${noticeText(c.notice)}`;
 			}
 		}
 	}
+}
+
+function linkText(step: number | undefined): string {
+	const what = step === undefined ? 'This link set the settings of this block. Press Run to run with them' : `This link opens step ${step + 1} of a run with the settings shown in this block. Press Run to replay it`;
+	return `${what}: the model downloads (a few MB, once) only then.`;
 }
 
 function noticeText(notice: Notice | undefined): string {
