@@ -5,16 +5,6 @@
 
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** The names the units stand for, for captions and `<abbr title>`s. */
-export const BINARY_UNIT_NAMES: Record<(typeof BINARY_UNITS)[number], string> = {
-	B: 'bytes',
-	KiB: 'kibibytes (1,024 bytes)',
-	MiB: 'mebibytes (1,024² bytes)',
-	GiB: 'gibibytes (1,024³ bytes)',
-	TiB: 'tebibytes (1,024⁴ bytes)',
-	PiB: 'pebibytes (1,024⁵ bytes)',
-};
-
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** A whole number with thousands separators: 131072 → "131,072". */

@@ -9,8 +9,10 @@ import { type DtypeName, DTYPES } from './dtypes';
 import type { KvShape } from './kv-cache-size';
 
 export interface Source {
-	/** What the reader will find behind the link, e.g. "config.json on Hugging Face". */
+	/** What the reader will find behind the link, e.g. "config.json". */
 	label: string;
+	/** Who publishes it, for sources elsewhere, e.g. "Hugging Face". */
+	host?: string;
 	/** An absolute URL, or a path relative to the site's base when `onThisSite` is true. */
 	href: string;
 	onThisSite?: boolean;
@@ -19,6 +21,8 @@ export interface Source {
 export interface ModelConfig {
 	id: string;
 	name: string;
+	/** What the model is to this course, when that is worth saying next to its name. */
+	role?: string;
 	layers: number;
 	/** Query heads. */
 	attentionHeads: number;
@@ -41,7 +45,8 @@ export interface ModelConfig {
 /** kjv-gpt-2m, the model every demo runs; its numbers come from the config.json it ships with. */
 const ownModel: ModelConfig = {
 	id: 'kjv-gpt-2m',
-	name: 'kjv-gpt-2m (this course’s model)',
+	name: 'kjv-gpt-2m',
+	role: 'this course’s model',
 	layers: ownModelConfig.n_layer,
 	attentionHeads: ownModelConfig.n_head,
 	// GPT-2 attention gives every query head its own keys and values.
@@ -50,7 +55,7 @@ const ownModel: ModelConfig = {
 	hiddenSize: ownModelConfig.n_embd,
 	maxContext: ownModelConfig.n_positions,
 	kvDtype: 'fp32',
-	source: { label: 'its config.json', href: 'models/kjv-gpt-2m/config.json', onThisSite: true },
+	source: { label: 'config.json', href: 'models/kjv-gpt-2m/config.json', onThisSite: true },
 	kvDtypeNote: 'The in-browser runtime keeps keys and values as float32 tensors.',
 	parameters: {
 		count: 2_222_208,
@@ -73,7 +78,8 @@ export const MODELS = {
 		maxContext: 8192,
 		kvDtype: 'bf16',
 		source: {
-			label: 'config.json on Hugging Face',
+			label: 'config.json',
+			host: 'Hugging Face',
 			href: 'https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/config.json',
 		},
 		kvDtypeNote: llama3Dtype,
@@ -89,7 +95,8 @@ export const MODELS = {
 		maxContext: 8192,
 		kvDtype: 'bf16',
 		source: {
-			label: 'config.json on Hugging Face',
+			label: 'config.json',
+			host: 'Hugging Face',
 			href: 'https://huggingface.co/meta-llama/Meta-Llama-3-70B/blob/main/config.json',
 		},
 		kvDtypeNote: llama3Dtype,
