@@ -65,7 +65,7 @@ const ownModel: ModelConfig = {
 
 const llama3Dtype = 'The config’s torch_dtype is bfloat16.';
 
-export const MODELS = {
+const modelsById = {
 	'kjv-gpt-2m': ownModel,
 	'llama-3-8b': {
 		id: 'llama-3-8b',
@@ -103,7 +103,10 @@ export const MODELS = {
 	},
 } as const satisfies Record<string, ModelConfig>;
 
-export type ModelId = keyof typeof MODELS;
+export type ModelId = keyof typeof modelsById;
+
+/** Every configuration, by id, in the order tables list them. */
+export const MODELS: Readonly<Record<ModelId, ModelConfig>> = modelsById;
 
 export function isModelId(id: string): id is ModelId {
 	return Object.hasOwn(MODELS, id);
