@@ -175,6 +175,9 @@ export function fitLine(points: readonly Point[]): Derived<Line> & { meanY?: num
 	const slope = sxy / sxx;
 	const intercept = meanY - slope * meanX;
 	const rSquared = syy === 0 ? 1 : Math.min(1, Math.max(0, (sxy * sxy) / (sxx * syy)));
+	if (![meanY, slope, intercept, rSquared].every(Number.isFinite)) {
+		return { ok: false, reason: 'The points are too large to fit a line to in double precision.' };
+	}
 	return { ok: true, value: { slope, intercept, rSquared, points: n } };
 }
 

@@ -164,6 +164,11 @@ describe('fitLine (ordinary least squares)', () => {
 		expect(fit.ok && fit.value.rSquared).toBeCloseTo(1, 12);
 	});
 
+	it('says so, instead of returning Infinity or NaN, when the sums overflow', () => {
+		const fit = fitLine([{ x: -1e200, y: 0 }, { x: 1e200, y: 1e300 }]);
+		expect(fit).toEqual({ ok: false, reason: expect.stringContaining('too large') });
+	});
+
 	it('explains why a single point has no line, and gives its y', () => {
 		const fit = fitLine([{ x: 16, y: 240 }]);
 		expect(fit).toEqual({ ok: false, reason: expect.stringMatching(/^One point \(x = 16\) does not determine a line/), meanY: 240 });
