@@ -8,8 +8,12 @@ const field = (frontmatter, name) => {
 	return match ? match[1].trim().replace(/^(["'])(.*)\1$/, '$2') : undefined;
 };
 
-/** Lessons in sidebar order: { title, slug, description }. */
-export function readLessons(dir) {
+/**
+ * Lessons in sidebar order: { title, slug, description }. Drafts (`draft: true`, which Starlight
+ * leaves out of production builds) are left out too, unless `includeDrafts` is set; then each
+ * lesson also carries `draft`.
+ */
+export function readLessons(dir, { includeDrafts = false } = {}) {
 	return readdirSync(dir)
 		.filter((file) => /\.mdx?$/.test(file))
 		.sort()
@@ -19,8 +23,11 @@ export function readLessons(dir) {
 				title: field(frontmatter, 'title') ?? file,
 				slug: field(frontmatter, 'slug') ?? `lessons/${file.replace(/\.mdx?$/, '')}`,
 				description: field(frontmatter, 'description') ?? '',
+				draft: /^true$/i.test(field(frontmatter, 'draft') ?? ''),
 			};
-		});
+		})
+		.filter((lesson) => includeDrafts || !lesson.draft)
+		.map(({ draft, ...lesson }) => (includeDrafts ? { ...lesson, draft } : lesson));
 }
 
 /** A `## Lessons` section in the llms.txt format, linking each lesson's Markdown twin. */

@@ -6,6 +6,14 @@ export function isLesson(entry: Pick<CollectionEntry<'docs'>, 'id'>): boolean {
 	return entry.id.startsWith('lessons/');
 }
 
+/**
+ * Lessons a reader can open: Starlight builds `draft: true` pages only in development, so lists
+ * of lessons leave drafts out everywhere, dev included, to match what is published.
+ */
+export function isPublishedLesson(entry: Pick<CollectionEntry<'docs'>, 'id' | 'data'>): boolean {
+	return isLesson(entry) && !entry.data.draft;
+}
+
 /** Sidebar order first (the order readers take the lessons in), then title. */
 export function compareLessons(a: CollectionEntry<'docs'>, b: CollectionEntry<'docs'>): number {
 	const order = (e: CollectionEntry<'docs'>) => e.data.sidebar.order ?? Number.MAX_SAFE_INTEGER;

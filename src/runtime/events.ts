@@ -51,7 +51,26 @@ export interface GenerateSettings {
   sampling: Sampling;
   /** How many top candidates each 'select' event reports (default 5). */
   topCandidates?: number;
+  /**
+   * Attach each step's raw logits to its 'select' event, so a page can redraw
+   * the distribution for other settings without a forward pass: 'all' (every
+   * token, exact for any setting) or 'top' (the TOP_LOGITS highest). Off by
+   * default: lesson 1's events stay small. The generate and stream loops honour it.
+   */
+  reportLogits?: ReportLogits;
 }
+
+export type ReportLogits = 'top' | 'all';
+
+/** How many logits `reportLogits: 'top'` attaches. */
+export const TOP_LOGITS = 64;
+
+/** One step's raw logits (before temperature), as the model gave them. */
+export type StepLogits =
+  /** values[id] for every token id. */
+  | { kind: 'all'; values: Float32Array }
+  /** The TOP_LOGITS highest, largest first (ties to the lower id): ids[i] scored values[i]. */
+  | { kind: 'top'; ids: Int32Array; values: Float32Array };
 
 export type StopReason = 'eos' | 'max_new' | 'stopped' | 'context-full';
 
@@ -106,6 +125,10 @@ export interface SelectEvent extends EventBase {
   strategy: Sampling['strategy'];
   candidates: Candidate[];
   chosen: Candidate;
+  /** Time spent choosing the token (processors, softmax, draw), ms; the forward pass is timed apart. */
+  selectMs?: number;
+  /** The step's raw logits, when the run's settings ask for them (`reportLogits`). */
+  logits?: StepLogits;
 }
 
 export interface AppendEvent extends EventBase {

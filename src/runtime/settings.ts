@@ -6,7 +6,7 @@
 import { RuntimeError } from './errors';
 import type { GenerateSettings, Sampling } from './events';
 
-const SETTINGS_KEYS = new Set(['maxNewTokens', 'mode', 'sampling', 'topCandidates']);
+const SETTINGS_KEYS = new Set(['maxNewTokens', 'mode', 'sampling', 'topCandidates', 'reportLogits']);
 const SAMPLING_KEYS = new Set(['strategy', 'temperature', 'topK', 'topP', 'seed']);
 
 /** Defaults for the sampling knobs a caller leaves out (seed 0 keeps runs reproducible). */
@@ -54,7 +54,18 @@ export function validateSettings(input: unknown, contextSize: number, vocabSize:
   const topCandidates =
     input.topCandidates === undefined ? DEFAULT_TOP_CANDIDATES : integer('topCandidates', input.topCandidates, 1, vocabSize);
 
-  return { maxNewTokens, mode, sampling: validateSampling(input.sampling, vocabSize), topCandidates };
+  const reportLogits = input.reportLogits;
+  if (reportLogits !== undefined && reportLogits !== 'top' && reportLogits !== 'all') {
+    bad('reportLogits', `expected "top" or "all" (or leave it out), got ${show(reportLogits)}`);
+  }
+
+  return {
+    maxNewTokens,
+    mode,
+    sampling: validateSampling(input.sampling, vocabSize),
+    topCandidates,
+    ...(reportLogits === undefined ? {} : { reportLogits }),
+  };
 }
 
 function validateSampling(s: unknown, vocabSize: number): Sampling {

@@ -1,7 +1,7 @@
 // Shared by the runtime specs: the harness page's window API and how to open it.
 import type { Page } from '@playwright/test';
 import { expect, localUrl } from '../support/fixtures';
-import type { DoneEvent, GenerateSettings, StepEvent } from '../../src/runtime/events';
+import type { DoneEvent, GenerateSettings, Sampling, StepEvent } from '../../src/runtime/events';
 
 export interface HarnessError {
 	name: string;
@@ -9,6 +9,7 @@ export interface HarnessError {
 	message: string;
 }
 export interface Harness {
+	distribution(logits: ArrayLike<number>, sampling: Sampling): number[];
 	load(opts?: object): Promise<{ ok: boolean; info?: any; progress?: any[]; error?: HarnessError }>;
 	loadThenCancel(opts?: object, ms?: number): Promise<{ ok: boolean; error?: HarnessError }>;
 	run(

@@ -21,4 +21,19 @@ describe('the llms.txt lesson list', () => {
 				'- [Batching](https://example.org/tbt/lessons/batching.md)'
 		);
 	});
+
+	it('leaves out drafts, which Starlight does not publish, unless asked for them', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'lessons-'));
+		writeFileSync(join(dir, '01-a.mdx'), '---\ntitle: The loop\nslug: lessons/the-loop\ndraft: false\n---\n');
+		writeFileSync(join(dir, '02-b.mdx'), '---\ntitle: Latency\nslug: lessons/latency\ndraft: true\n---\n');
+		writeFileSync(join(dir, '03-c.mdx'), '---\ntitle: Sampling\nslug: lessons/sampling\n---\nNot frontmatter:\ndraft: true\n');
+		const url = pathToFileURL(dir + '/');
+		expect(readLessons(url).map((lesson) => lesson.slug)).toEqual(['lessons/the-loop', 'lessons/sampling']);
+		expect(readLessons(url, { includeDrafts: true }).map(({ slug, draft }) => [slug, draft])).toEqual([
+			['lessons/the-loop', false],
+			['lessons/latency', true],
+			['lessons/sampling', false],
+		]);
+		expect(llmsLessonSection(readLessons(url), 'https://example.org')).not.toContain('Latency');
+	});
 });

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectionEntry } from 'astro:content';
-import { compareLessons, isLesson, lessonRef } from '../../src/components/lessons';
+import { compareLessons, isLesson, isPublishedLesson, lessonRef } from '../../src/components/lessons';
 
-const entry = (id: string, title: string, order?: number) =>
-	({ id, data: { title, sidebar: { order } } }) as unknown as CollectionEntry<'docs'>;
+const entry = (id: string, title: string, order?: number, draft = false) =>
+	({ id, data: { title, draft, sidebar: { order } } }) as unknown as CollectionEntry<'docs'>;
 
 describe('lessons', () => {
 	it('are the pages under lessons/', () => {
 		expect(isLesson(entry('lessons/the-autoregressive-loop', 'x'))).toBe(true);
 		expect(isLesson(entry('index', 'x'))).toBe(false);
 		expect(isLesson(entry('lessonsish', 'x'))).toBe(false);
+	});
+
+	it('are published unless they are drafts, which Starlight leaves out of production builds', () => {
+		expect(isPublishedLesson(entry('lessons/the-kv-cache', 'x', 2))).toBe(true);
+		expect(isPublishedLesson(entry('lessons/latency-and-streaming', 'x', 3, true))).toBe(false);
+		expect(isPublishedLesson(entry('index', 'x'))).toBe(false);
 	});
 
 	it('sort by sidebar order, then title, with unordered lessons last', () => {

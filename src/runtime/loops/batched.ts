@@ -30,6 +30,9 @@ export async function* batched(
   const { lm, codec, config } = model;
   const requests = checkBatchedInput(input, config.contextSize);
   const settings = validateSettings(rawSettings, config.contextSize, config.vocabSize);
+  if (settings.reportLogits) {
+    throw new RuntimeError('bad-settings', 'Invalid setting "reportLogits": the batched loop does not report logits; use generate or stream', { field: 'reportLogits' });
+  }
   const { sampling } = settings;
   const samplers = requests.map((_, r) => new Sampler(config.vocabSize, rowSampling(sampling, r), settings.topCandidates));
   const { emit, busyMs, finish, last } = emitter<BatchedEvent>(control);

@@ -13,6 +13,7 @@ import { validateSettings } from '../settings';
 import { contextFull, eosToken, maxNewTokens, stopWhen, type RunControl } from '../stopping';
 import { emitter, stoppedBy, type Unindexed } from './emit';
 import { checkPrompt, encode } from './encode';
+import { timedSelect } from './select';
 import type { LoopDefinition, LoopModel } from './types';
 
 export type { LoopModel } from './types';
@@ -60,9 +61,9 @@ export async function* generate(
       yield* emit({ step: 'last-logits', iteration: i, position: ids.length - 1, vocabSize: config.vocabSize });
 
       // next_id = select(next_logits)
-      const sel = sampler.select(lastLogits);
+      const { sel, ...timed } = timedSelect(sampler, lastLogits, settings.reportLogits);
       const chosen = withToken({ id: sel.id, prob: sel.prob, logit: sel.logit });
-      yield* emit({ step: 'select', iteration: i, strategy: sampling.strategy, candidates: sel.candidates.map(withToken), chosen });
+      yield* emit({ step: 'select', iteration: i, strategy: sampling.strategy, candidates: sel.candidates.map(withToken), chosen, ...timed });
 
       // ids.append(next_id)
       ids.push(sel.id);

@@ -12,6 +12,7 @@ import { validateSettings } from '../settings';
 import { contextFull, eosToken, maxNewTokens, stopWhen, type RunControl } from '../stopping';
 import { emitter, stoppedBy, type Unindexed } from './emit';
 import { checkPrompt, encode } from './encode';
+import { timedSelect } from './select';
 import type { LoopDefinition, LoopModel } from './types';
 import type { StreamDoneEvent, StreamEvent, StreamSettings } from './stream-events';
 
@@ -53,9 +54,9 @@ export async function* stream(
 
     for (;;) {
       // next_id = select(logits[-1])
-      const sel = sampler.select(pass.lastLogits);
+      const { sel, ...timed } = timedSelect(sampler, pass.lastLogits, settings.reportLogits);
       const chosen = withToken({ id: sel.id, prob: sel.prob, logit: sel.logit });
-      yield* emit({ step: 'select', iteration, strategy: sampling.strategy, candidates: sel.candidates.map(withToken), chosen });
+      yield* emit({ step: 'select', iteration, strategy: sampling.strategy, candidates: sel.candidates.map(withToken), chosen, ...timed });
 
       // ids.append(next_id); send(next_id)
       ids.push(sel.id);
