@@ -1,5 +1,8 @@
-/** Serving arithmetic: KV cache sizes, the model configurations behind them, and how to print them. */
+/** Serving arithmetic: KV cache sizes, GPU sizing and token prices, the configurations behind them, and how to print them. */
 export * from './kv-cache-size';
 export * from './dtypes';
 export * from './models';
+export * from './gpus';
+export * from './sizing';
+export * from './measured';
 export * from './format';
