@@ -4,7 +4,7 @@
  * tokens × KV bytes, bandwidth floors, price per token) can add fields such as parameter counts
  * and weight dtypes, each with its own source, without changing the KV fields.
  */
-import ownModelConfig from '../../public/models/kjv-gpt-2m/config.json';
+import ownModelConfig from '../../public/models/kjv-gpt-2m/config.json' with { type: 'json' };
 import { type DtypeName, DTYPES } from './dtypes';
 import type { KvShape } from './kv-cache-size';
 
