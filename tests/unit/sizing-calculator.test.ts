@@ -63,6 +63,9 @@ describe('calculatorView', () => {
 	it('at one user and one token of context gives the brief’s 4.8 ms floor', () => {
 		const view = calculatorView({ ...DEFAULT_STATE, users: 1, contextTokens: 1 });
 		expect(view.figures.stepFloor.value).toBe('4.79 ms');
+		expect(view.summary).toContain('1 user at 1 token:');
+		expect(view.figures.tokensTotal.working).toBe('1 token ÷ 4.79 ms');
+		expect(view.chart.points[0]!.labelText).toBe('1 user (yours)');
 	});
 
 	it('says by how much a model does not fit, and shows no speed or price for it', () => {

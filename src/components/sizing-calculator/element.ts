@@ -161,7 +161,7 @@ export class SizingCalculator extends HTMLElement {
 				point.current
 					? svg('g', { class: 'sizing-chart__current' }, undefined, [
 							svg('rect', { x: point.x - 5, y: point.y - 5, width: 10, height: 10 }),
-							svg('text', { x: point.label.x, y: point.label.y, 'text-anchor': point.label.anchor }, `${formatCount(point.users)} users (yours)`),
+							svg('text', { x: point.label.x, y: point.label.y, 'text-anchor': point.label.anchor }, point.labelText),
 						])
 					: svg('circle', { cx: point.x, cy: point.y, r: 3.5 }),
 			),

@@ -90,6 +90,7 @@ export interface ChartPoint {
 	x: number;
 	y: number;
 	current: boolean;
+	labelText: string;
 	/** Where the "yours" label goes: on the side of the point with more room. */
 	label: { x: number; y: number; anchor: 'start' | 'end' };
 	perUser: string;
@@ -123,6 +124,7 @@ export interface CalculatorView {
 }
 
 const gb = (bytes: number) => formatDecimalBytes(bytes);
+const count = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 const tokensPerSecond = (value: number) => `${formatSignificant(value)} tokens/s`;
 
 export function calculatorView(state: CalculatorState): CalculatorView {
@@ -141,7 +143,7 @@ export function calculatorView(state: CalculatorState): CalculatorView {
 		pricePerGpuHour: state.pricePerGpuHour,
 	};
 	const s = sizeDeployment({ ...input, users: state.users });
-	const users = formatCount(state.users);
+	const users = count(state.users, 'user');
 	const context = formatCount(state.contextTokens);
 	const notRunnable = 'does not fit';
 	const runs = (value: string) => (s.fits ? value : notRunnable);
@@ -151,7 +153,7 @@ export function calculatorView(state: CalculatorState): CalculatorView {
 		? `Fits, with ${gb(s.memoryLeftBytes)} to spare.`
 		: s.maxConcurrentSequences === 0
 			? `Does not fit: the weights alone need ${gb(s.weightBytes)} of the GPU’s ${gb(gpu.memoryBytes)}, ${gb(-s.memoryLeftBytes)} too much with the caches.`
-			: `Does not fit: ${gb(-s.memoryLeftBytes)} short. At most ${formatCount(s.maxConcurrentSequences)} users fit at this context cap.`;
+			: `Does not fit: ${gb(-s.memoryLeftBytes)} short. At most ${count(s.maxConcurrentSequences, 'user')} fit at this context cap.`;
 
 	const figures: Record<FigureKey, FigureText> = {
 		weights: {
@@ -164,7 +166,7 @@ export function calculatorView(state: CalculatorState): CalculatorView {
 		},
 		kvInFlight: {
 			value: gb(s.kvBytesInFlight),
-			working: `${users} users × ${context} tokens × ${formatCount(perToken)} B`,
+			working: `${users} × ${count(state.contextTokens, 'token')} × ${formatCount(perToken)} B`,
 		},
 		memoryUsed: { value: gb(s.memoryUsedBytes), working: `${gb(s.weightBytes)} + ${gb(s.kvBytesInFlight)}` },
 		memoryLeft: {
@@ -180,7 +182,7 @@ export function calculatorView(state: CalculatorState): CalculatorView {
 			working: `${gb(s.bytesPerStep)} ÷ ${gpu.published.bandwidth}`,
 		},
 		tokensPerUser: { value: runs(tokensPerSecond(s.tokensPerSecondPerUser)), working: `1 token ÷ ${step}` },
-		tokensTotal: { value: runs(tokensPerSecond(s.tokensPerSecond)), working: `${users} tokens ÷ ${step}` },
+		tokensTotal: { value: runs(tokensPerSecond(s.tokensPerSecond)), working: `${count(state.users, 'token')} ÷ ${step}` },
 		tokensPerHour: { value: runs(formatSignificant(s.tokensPerHour)), working: `${tokensPerSecond(s.tokensPerSecond)} × 3,600 s` },
 		costPerMillion: {
 			value: runs(formatDollars(s.dollarsPerMillionTokens)),
@@ -188,7 +190,7 @@ export function calculatorView(state: CalculatorState): CalculatorView {
 		},
 	};
 
-	const setup = `${model.name} (${weightDtype.label} weights, ${kvDtype.label} KV) on one ${gpu.name}, ${users} users at ${context} tokens`;
+	const setup = `${model.name} (${weightDtype.label} weights, ${kvDtype.label} KV) on one ${gpu.name}, ${users} at ${count(state.contextTokens, 'token')}`;
 	const summary = s.fits
 		? `${setup}: fits with ${gb(s.memoryLeftBytes)} left; at best ${tokensPerSecond(s.tokensPerSecondPerUser)} per user, ${formatDollars(s.dollarsPerMillionTokens)} per million output tokens.`
 		: `${setup}: ${verdict.charAt(0).toLowerCase()}${verdict.slice(1)}`;
@@ -231,6 +233,7 @@ export function chartView(curve: TradeOffPoint[], currentUsers: number, maxUsers
 		x: round(x(p.dollarsPerMillionTokens)),
 		y: round(y(p.tokensPerSecondPerUser)),
 		current: p.users === currentUsers,
+		labelText: `${count(p.users, 'user')} (yours)`,
 		label: labelBeside(round(x(p.dollarsPerMillionTokens)), round(y(p.tokensPerSecondPerUser))),
 		perUser: tokensPerSecond(p.tokensPerSecondPerUser),
 		cost: formatDollars(p.dollarsPerMillionTokens),
