@@ -150,6 +150,14 @@ test('the measured row waits for a measurement, then shows it; a bad one is refu
 	await expect(row.locator('[data-measured="kvPerToken"]')).toHaveText('6,144 B');
 	await expect(row.locator('[data-measured="msPerToken"]')).toHaveText('4 ms');
 	await expect(row.locator('[data-measured="tokensPerHour"]')).toHaveText('900,000');
+	// The same contract as a property and as an attribute.
+	await calculator(page).evaluate((element) => {
+		(element as HTMLElement & { measurement: unknown }).measurement = { weightBytes: 8_888_832, kvBytesPerToken: 6144, msPerToken: 2, backend: 'webgpu' };
+	});
+	await expect(status).toHaveText('Measured here (webgpu).');
+	await expect(row.locator('[data-measured="tokensPerHour"]')).toHaveText('1,800,000');
+	await calculator(page).evaluate((element) => element.setAttribute('data-measurement', '{"weightBytes": 8888832, "kvBytesPerToken": 6144, "msPerToken": 8, "backend": "wasm"}'));
+	await expect(row.locator('[data-measured="tokensPerHour"]')).toHaveText('450,000');
 	await calculator(page).evaluate((element) => element.setAttribute('data-measurement', '{"weightBytes": -1}'));
 	await expect(status).toHaveText("Measurement not shown: The measurement's weightBytes must be a positive number, got -1.");
 	await expectNoBrokenNumbers(calculator(page));
@@ -161,6 +169,11 @@ test('one polite live region for the summary; figures do not announce themselves
 	await expect(live).toHaveCount(1);
 	await expect(live).toHaveAttribute('aria-live', 'polite');
 	await expect(calculator(page).locator('output:not([aria-live="off"])')).toHaveCount(0);
+	// Loading the page announces nothing; a change announces one line.
+	await page.waitForTimeout(1500);
+	await expect(live).toHaveText('');
+	await enter(page, 'users', '4');
+	await expect(live).toHaveText(/^Llama-3-8B .* 4 users at 8,192 tokens: fits with/);
 });
 
 test('keyboard operable with visible focus', async ({ page }) => {

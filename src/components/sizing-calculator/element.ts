@@ -3,7 +3,7 @@
  * figure, the chart and its table on each change, and shows the page's own measured model once a
  * measurement arrives. Every text goes in through textContent.
  *
- * Feeding the measured row (any of the three):
+ * Feeding the measured row (any of the three; an event sent before the element is defined is lost):
  *   calculator.measurement = { weightBytes, kvBytesPerToken, msPerToken, backend };
  *   calculator.dispatchEvent(new CustomEvent('measurement', { detail: { ... } }));
  *   calculator.setAttribute('data-measurement', JSON.stringify({ ... }));
@@ -34,17 +34,26 @@ export class SizingCalculator extends HTMLElement {
 
 	private state: CalculatorState = { ...DEFAULT_STATE };
 	private announceTimer: ReturnType<typeof setTimeout> | undefined;
+	private wired = false;
+	private lastMeasurement: unknown;
 
 	connectedCallback(): void {
 		const form = this.querySelector('form');
-		if (!form) return;
+		if (!form || this.wired) return;
+		this.wired = true;
 		form.addEventListener('submit', (event) => event.preventDefault());
-		form.addEventListener('input', () => this.update(false));
-		form.addEventListener('change', () => this.update(true));
+		form.addEventListener('input', () => this.update(false, true));
+		form.addEventListener('change', () => this.update(true, true));
 		this.addEventListener('measurement', (event) => {
 			this.measurement = (event as CustomEvent).detail;
 		});
-		this.update(false);
+		// A measurement set as a property before this element was defined sits on the instance.
+		if (Object.hasOwn(this, 'measurement')) {
+			const early = (this as { measurement?: unknown }).measurement;
+			delete (this as { measurement?: unknown }).measurement;
+			this.measurement = early;
+		}
+		this.update(false, false);
 		const attribute = this.getAttribute('data-measurement');
 		if (attribute) this.attributeChangedCallback('data-measurement', null, attribute);
 	}
@@ -60,8 +69,13 @@ export class SizingCalculator extends HTMLElement {
 		this.measurement = parsed;
 	}
 
+	get measurement(): unknown {
+		return this.lastMeasurement;
+	}
+
 	/** Shows the page's own model, measured on this device, as the first row. */
 	set measurement(value: unknown) {
+		this.lastMeasurement = value;
 		const result = parseMeasurement(value);
 		const row = this.querySelector('[data-measured-row]');
 		if (!row) return;
@@ -105,7 +119,8 @@ export class SizingCalculator extends HTMLElement {
 		}
 	}
 
-	private update(commit: boolean): void {
+	/** `announce`: false for the first render, so loading the page says nothing. */
+	private update(commit: boolean, announce: boolean): void {
 		this.readState(commit);
 		const view = calculatorView(this.state);
 		for (const key of FIGURES) {
@@ -117,7 +132,7 @@ export class SizingCalculator extends HTMLElement {
 		this.updateSources();
 		this.drawChart(view.chart);
 		clearTimeout(this.announceTimer);
-		this.announceTimer = setTimeout(() => this.setText('[data-summary]', view.summary), ANNOUNCE_DELAY_MS);
+		if (announce) this.announceTimer = setTimeout(() => this.setText('[data-summary]', view.summary), ANNOUNCE_DELAY_MS);
 	}
 
 	private updateSources(): void {
