@@ -43,3 +43,40 @@ export function formatBytes(bytes: number, fractionDigits = 2): string {
 	const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: fractionDigits }).format(value);
 	return `${number} ${unit}`;
 }
+
+const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/**
+ * Bytes in decimal units (1 GB = 10⁹ bytes), as GPU data sheets print memory: 16060522496 →
+ * "16.06 GB". Negative sizes keep their sign, for "memory left" that runs short.
+ */
+export function formatDecimalBytes(bytes: number, fractionDigits = 2): string {
+	if (!Number.isFinite(bytes)) throw new RangeError(`Cannot format ${bytes} as a size in bytes.`);
+	let index = 0;
+	let value = Math.abs(bytes);
+	while (index < DECIMAL_UNITS.length - 1 && value >= 1000) {
+		value /= 1000;
+		index++;
+	}
+	const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: index === 0 ? 0 : fractionDigits }).format(value);
+	return `${bytes < 0 ? '−' : ''}${number} ${DECIMAL_UNITS[index]}`;
+}
+
+/** A measurement to `digits` significant figures, grouped: 4.79424 → "4.79", 2490.7 → "2,490". */
+export function formatSignificant(value: number, digits = 3): string {
+	if (!Number.isFinite(value)) throw new RangeError(`Cannot format ${value} as a number.`);
+	if (value === 0) return '0';
+	const magnitude = Math.floor(Math.log10(Math.abs(value)));
+	const fractionDigits = Math.max(0, digits - 1 - magnitude);
+	// Large values round away digits before the point; small ones only after it.
+	const scale = 10 ** (magnitude - digits + 1);
+	const rounded = magnitude >= digits - 1 ? Math.round(value / scale) * scale : value;
+	return new Intl.NumberFormat('en-US', { maximumFractionDigits: fractionDigits }).format(rounded);
+}
+
+/** Dollars with cents, or with three significant figures below one cent: 2.5 → "$2.50", 0.0042 → "$0.0042". */
+export function formatDollars(value: number): string {
+	if (!Number.isFinite(value) || value < 0) throw new RangeError(`Cannot format ${value} as dollars.`);
+	if (value !== 0 && value < 0.01) return `$${formatSignificant(value, 2)}`;
+	return `$${new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)}`;
+}

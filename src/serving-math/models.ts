@@ -4,7 +4,7 @@
  * tokens × KV bytes, bandwidth floors, price per token) can add fields such as parameter counts
  * and weight dtypes, each with its own source, without changing the KV fields.
  */
-import ownModelConfig from '../../public/models/kjv-gpt-2m/config.json';
+import ownModelConfig from '../../public/models/kjv-gpt-2m/config.json' with { type: 'json' };
 import { type DtypeName, DTYPES } from './dtypes';
 import type { KvShape } from './kv-cache-size';
 
@@ -39,7 +39,9 @@ export interface ModelConfig {
 	/** Why `kvDtype` is what it is, when that is not in `source`. */
 	kvDtypeNote?: string;
 	/** Total parameters, where a source publishes the exact count. */
-	parameters?: { count: number; source: Source };
+	parameters?: { count: number; source: Source; note?: string };
+	/** The format its weights are published in. */
+	weightDtype?: DtypeName;
 }
 
 /** kjv-gpt-2m, the model every demo runs; its numbers come from the config.json it ships with. */
@@ -64,6 +66,8 @@ const ownModel: ModelConfig = {
 };
 
 const llama3Dtype = 'The config’s torch_dtype is bfloat16.';
+// The safetensors index states the bf16 checkpoint's size; at 2 bytes a weight, half of it is the count.
+const llama3Count = (totalSize: string) => `total_size ${totalSize} bytes of bf16 weights, 2 bytes each.`;
 
 const modelsById = {
 	'kjv-gpt-2m': ownModel,
@@ -83,6 +87,16 @@ const modelsById = {
 			href: 'https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/config.json',
 		},
 		kvDtypeNote: llama3Dtype,
+		weightDtype: 'bf16',
+		parameters: {
+			count: 8_030_261_248,
+			source: {
+				label: 'model.safetensors.index.json',
+				host: 'Hugging Face',
+				href: 'https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/model.safetensors.index.json',
+			},
+			note: llama3Count('16,060,522,496'),
+		},
 	},
 	'llama-3-70b': {
 		id: 'llama-3-70b',
@@ -100,6 +114,16 @@ const modelsById = {
 			href: 'https://huggingface.co/meta-llama/Meta-Llama-3-70B/blob/main/config.json',
 		},
 		kvDtypeNote: llama3Dtype,
+		weightDtype: 'bf16',
+		parameters: {
+			count: 70_553_706_496,
+			source: {
+				label: 'model.safetensors.index.json',
+				host: 'Hugging Face',
+				href: 'https://huggingface.co/meta-llama/Meta-Llama-3-70B/blob/main/model.safetensors.index.json',
+			},
+			note: llama3Count('141,107,412,992'),
+		},
 	},
 } as const satisfies Record<string, ModelConfig>;
 
