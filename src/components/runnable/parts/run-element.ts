@@ -27,7 +27,8 @@ export interface RunConfig {
 
 /** The settings form, when the run has one. */
 export interface SettingsPanel {
-	read(): ReaderSettings;
+	/** The form's settings; what it does not offer comes from `fallback` (the run's defaults). */
+	read(fallback?: ReaderSettings): ReaderSettings;
 	showLink(link: LinkState & { problems: string[] }): void;
 }
 
@@ -55,7 +56,7 @@ export class RunBlock extends HTMLElement {
 		this.controller = new RunController({
 			source: runtimeSource(this.config.loop, this.config.topCandidates),
 			loop: this.config.loop,
-			settings: () => this.settingsPanel?.read() ?? this.config.defaults,
+			settings: () => this.settingsPanel?.read(this.config.defaults) ?? this.config.defaults,
 			pace: this.config.speed,
 			waitForShown: true,
 		});

@@ -15,7 +15,7 @@ class RunSettings extends RunPanel {
 
 	protected override wire(): void {
 		const run = this.run;
-		run.settingsPanel ??= this;
+		for (const each of this.runs) each.settingsPanel ??= this;
 		this.write(run.config.defaults);
 		this.form.addEventListener('submit', (e) => e.preventDefault());
 		this.form.addEventListener('change', () => this.summarise());
@@ -23,7 +23,8 @@ class RunSettings extends RunPanel {
 
 	protected paint(): void {}
 
-	read(): ReaderSettings {
+	/** The settings in the form; what it does not offer (a shared form's loop mode) comes from `fallback`. */
+	read(fallback: ReaderSettings = this.run.config.defaults): ReaderSettings {
 		const { settings, problems } = normaliseSettings(
 			{
 				prompt: this.field('prompt').value,
@@ -35,7 +36,7 @@ class RunSettings extends RunPanel {
 				topP: this.field('topp').value,
 				seed: this.field('seed').value,
 			},
-			this.run.config.defaults,
+			fallback,
 		);
 		setText(this.ref('settings-note'), problems.length ? `Adjusted: ${problems.join(' ')}` : '');
 		if (problems.length) this.write(settings);
@@ -67,7 +68,8 @@ class RunSettings extends RunPanel {
 		this.ref<HTMLFieldSetElement>('sampling').disabled = !sampling;
 		const t = this.field('temperature').value;
 		const how = sampling ? `sampling (temperature ${t}, top-k ${this.field('topk').value}, top-p ${this.field('topp').value}, seed ${this.field('seed').value})` : 'greedy';
-		setText(this.ref('more-summary'), `${this.checked('mode') === 'cached' ? 'KV cache' : 'naive'}, ${how}`);
+		const mode = this.checked('mode');
+		setText(this.ref('more-summary'), mode ? `${mode === 'cached' ? 'KV cache' : 'naive'}, ${how}` : how);
 	}
 
 	private field(name: string): HTMLInputElement {
