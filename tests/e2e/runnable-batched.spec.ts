@@ -3,6 +3,8 @@
 // expected tokens are that prompt's B = 1 greedy run of the generate loop in Node.
 import { test, expect, expectAccessible, localUrl } from '../support/fixtures';
 import { generate } from '../../src/runtime/generate';
+import { batched } from '../../src/runtime/loops/batched';
+import type { BatchedDoneEvent } from '../../src/runtime/loops/batched-events';
 import type { DoneEvent, GenerateSettings } from '../../src/runtime/events';
 import type { LoadedModel } from '../../src/runtime/loader';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
@@ -56,6 +58,10 @@ test.describe('runnable parts: the batched loop, B = 4 rows', () => {
 		}
 		await expect(run.locator('[data-rc="rows-count"]')).toHaveText(`4 rows, ${padding} padding columns`);
 		expect(padding).toBeGreaterThan(0);
+		// The pad columns shown are the ones the batch fed: the same loop in Node counts them.
+		const settings: GenerateSettings = { maxNewTokens: MAX, mode: 'cached', sampling: { strategy: 'greedy' }, topCandidates: 5 };
+		const nodeBatch = (await collect(batched(model!, PROMPTS, settings))).at(-1) as BatchedDoneEvent;
+		expect(padding).toBe(nodeBatch.stats.paddingTokens);
 
 		// The chart has a bar per forward pass; the KV panel's measured bytes equal the formula.
 		const passes = Math.max(...expected.map((d) => d.stats.newTokens));
