@@ -1,6 +1,6 @@
 // Lesson 2, the KV cache: its sections, the naive-vs-cached figure, the published KV-size table and the live demo.
 // (Every page also gets axe-core, console-error and link checks from pages.spec.ts and site.spec.ts.)
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { test, expect, expectAccessible, basePath, localUrl } from '../support/fixtures';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent, EncodeEvent, StepEvent } from '../../src/runtime/events';
@@ -133,12 +133,6 @@ test.describe('lesson 2: the live demo', () => {
 		return collect(generate(model, prompt, { maxNewTokens, mode: 'cached', sampling: { strategy: 'greedy' }, topCandidates: 5 }));
 	}
 	const chipIds = (run: Locator) => run.locator('[data-rc="chips"] > li').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
-	const runBoth = async (page: Page) => {
-		await page.locator('#rc-naive [data-rc="run"]').click();
-		await page.locator('#rc-cached [data-rc="run"]').click();
-		await expect(page.locator('#rc-naive')).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
-		await expect(page.locator('#rc-cached')).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
-	};
 
 	test('the listings are annotated with their loops\' steps; the cached one with the stream loop\'s names', async ({ page }) => {
 		await page.goto(lessonPath);
@@ -159,7 +153,9 @@ test.describe('lesson 2: the live demo', () => {
 		const chart = page.locator('rc-chart');
 		const compare = page.locator('rc-compare');
 		await expect(compare).toHaveText('When both runs are done, their tokens are compared here.');
-		await runBoth(page);
+		await page.getByRole('button', { name: 'Run both' }).click();
+		await expect(naive).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
+		await expect(cached).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 
 		const expected = (await nodeRun(DEFAULT_PROMPT, DEFAULT_MAX)).at(-1) as DoneEvent;
 		const naiveIds = await chipIds(naive);
@@ -220,7 +216,10 @@ test.describe('lesson 2: the live demo', () => {
 		await page.setViewportSize({ width: 375, height: 812 });
 		await page.goto(lessonPath);
 		await page.locator('[data-rc="max"]').first().fill('8');
-		await runBoth(page);
+		// Ctrl+Enter in the shared form runs both, as Run both does.
+		await page.locator('[data-rc="prompt"]').press('Control+Enter');
+		await expect(page.locator('#rc-naive')).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
+		await expect(page.locator('#rc-cached')).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		const naive = (await page.locator('#rc-naive').boundingBox())!;
 		const cached = (await page.locator('#rc-cached').boundingBox())!;
 		expect(cached.y).toBeGreaterThanOrEqual(naive.y + naive.height);

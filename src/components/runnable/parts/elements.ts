@@ -19,3 +19,4 @@ import './scrubber-element';
 import './rows-element';
 import './kv-element';
 import './compare-element';
+import './run-all-element';
