@@ -249,6 +249,9 @@ test.describe('lesson 2: the live demo', () => {
 		await expect(cached).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(cached.locator('[data-rc="chips"] .rc-chip--prompt')).toHaveCount(1);
 		await expect(cached.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(3);
+		// The two runs now used different prompts: the page does not call that a difference of the loops.
+		await expect(page.locator('rc-compare')).toHaveAttribute('data-verdict', 'not-comparable');
+		await expect(page.locator('rc-compare')).toHaveText(/different settings, so their tokens are not compared/);
 
 		// A prompt longer than the context: its start is dropped, the run ends when the context is full.
 		const long = '@'.repeat(500);

@@ -6,6 +6,7 @@ import type { BatchedEvent } from '../../src/runtime/loops/batched-events';
 import type { ReaderSettings } from '../../src/components/runnable/settings';
 import { describeStep, pendingStep, viewAt, type ViewSource } from '../../src/components/runnable/view-model';
 import { loopArguments } from '../../src/components/runnable/runtime-adapter';
+import { compareTokens } from '../../src/components/runnable/compare-tokens';
 
 const cand = (id: number, token: string, prob: number) => ({ id, token, prob, logit: Math.log(prob) });
 const KV = 6144;
@@ -105,5 +106,22 @@ describe('a loop\'s input and settings from the reader\'s form', () => {
 			input: { requests: [{ prompt: 'And', maxNewTokens: 7 }, { prompt: 'In the beginning', maxNewTokens: 7 }] },
 			settings: { slots: 2, sampling: { strategy: 'greedy' }, topCandidates: 3 },
 		});
+	});
+});
+
+describe('comparing two runs\' tokens', () => {
+	const chip = (id: number, token: string, generated = true) => ({ id, token, generated });
+	const prompt = [chip(10, 'And', false), chip(11, ' God', false)];
+	const names = ['the naive loop', 'the cached loop'] as const;
+
+	it('says identical, or where the runs first part', () => {
+		const a = [...prompt, chip(12, ' said'), chip(13, ',')];
+		expect(compareTokens(a, [...a], names)).toEqual({ kind: 'same', text: 'Identical: both runs produced the same 4 tokens (2 generated).' });
+		expect(compareTokens(a, [...prompt, chip(12, ' said'), chip(14, ' unto')], names)).toEqual({
+			kind: 'differ',
+			at: 3,
+			text: 'The tokens differ at position 3 (token 4): the naive loop has “,” (id 13), the cached loop has “·unto” (id 14).',
+		});
+		expect(compareTokens(a, a.slice(0, 3), names)).toMatchObject({ kind: 'differ', at: 3, text: 'The tokens agree for 3, then the naive loop goes on: the naive loop has 4 tokens, the cached loop 3.' });
 	});
 });
