@@ -230,7 +230,7 @@ test.describe('lesson 2: the live demo', () => {
 		await page.locator('.rc-side-by-side').screenshot({ path: 'test-results/lesson-kv-cache-375.png' });
 	});
 
-	test('bad input: an out-of-range length, a non-numeric one in a link, an empty and an over-long prompt', async ({ page }) => {
+	test('bad input: out-of-range and non-numeric lengths (typed, and in a link), an empty and an over-long prompt', async ({ page }) => {
 		await page.goto(lessonPath);
 		const note = page.locator('[data-rc="settings-note"]');
 		const naive = page.locator('#rc-naive');
@@ -241,6 +241,15 @@ test.describe('lesson 2: the live demo', () => {
 		await expect(page.locator('[data-rc="max"]').first()).toHaveValue('1');
 		await expect(naive).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(naive.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(1);
+
+		// A length the browser cannot read as a number: the default is used, and the form says so.
+		await page.locator('[data-rc="max"]').first().fill('');
+		await page.locator('[data-rc="max"]').first().pressSequentially('1e');
+		await naive.locator('[data-rc="run"]').click();
+		await expect(note).toHaveText('Adjusted: maxNewTokens must be a number; using 40.');
+		await expect(page.locator('[data-rc="max"]').first()).toHaveValue('40');
+		await expect(naive).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
+		await expect(naive.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(DEFAULT_MAX);
 
 		// An empty prompt starts from the start token.
 		await page.locator('[data-rc="prompt"]').fill('');

@@ -28,13 +28,13 @@ class RunSettings extends RunPanel {
 		const { settings, problems } = normaliseSettings(
 			{
 				prompt: this.field('prompt').value,
-				maxNewTokens: this.field('max').value,
+				maxNewTokens: this.number('max'),
 				mode: this.checked('mode'),
 				strategy: this.checked('strategy'),
-				temperature: this.field('temperature').value,
-				topK: this.field('topk').value,
-				topP: this.field('topp').value,
-				seed: this.field('seed').value,
+				temperature: this.number('temperature'),
+				topK: this.number('topk'),
+				topP: this.number('topp'),
+				seed: this.number('seed'),
 			},
 			fallback,
 		);
@@ -70,6 +70,12 @@ class RunSettings extends RunPanel {
 		const how = sampling ? `sampling (temperature ${t}, top-k ${this.field('topk').value}, top-p ${this.field('topp').value}, seed ${this.field('seed').value})` : 'greedy';
 		const mode = this.checked('mode');
 		setText(this.ref('more-summary'), mode ? `${mode === 'cached' ? 'KV cache' : 'naive'}, ${how}` : how);
+	}
+
+	/** A number field's text; one the browser cannot read as a number reports as such, not as empty. */
+	private number(name: string): string {
+		const field = this.field(name);
+		return field.validity.badInput ? 'not a number' : field.value;
 	}
 
 	private field(name: string): HTMLInputElement {
