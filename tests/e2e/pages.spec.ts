@@ -6,9 +6,13 @@ const sitemapPages = async (request: import('@playwright/test').APIRequestContex
 	const xml = await (await request.get(localUrl('sitemap-0.xml'))).text();
 	const urls = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1] ?? '');
 	// The sitemap holds public URLs; visit the same paths on the local server.
-	const devPages = ['dev/runnable-blocks/', 'dev/naive-vs-cached/', 'dev/runtime-harness/', 'dev/sizing-calculator/'].map((path) =>
-		localUrl(path),
-	);
+	const devPages = [
+		'dev/runnable-blocks/',
+		'dev/naive-vs-cached/',
+		'dev/batched-rows/',
+		'dev/runtime-harness/',
+		'dev/sizing-calculator/',
+	].map((path) => localUrl(path));
 	return [...urls.map((url) => localUrl(url.slice(publicSiteUrl.length))), ...devPages];
 };
 

@@ -15,6 +15,8 @@ export const STOP_GRACE_MS = 800;
 
 export interface ControllerOptions<S, E extends RunEvent, Info> {
 	source: RunSource<S, E, Info>;
+	/** The named loop the source runs, for those reading its events (default `generate`). */
+	loop?: string;
 	/** The settings a run uses when none are passed (the block's form). */
 	settings: () => S;
 	pace?: Pace;
@@ -49,6 +51,8 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 	runNumber = 0;
 	/** Stop was asked for and the run has not ended yet. */
 	stopping = false;
+	/** The named loop the source runs. */
+	readonly loop: string | undefined;
 
 	private readonly source: RunSource<S, E, Info>;
 	private readonly listeners = new Set<(change: Change) => void>();
@@ -63,6 +67,7 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 
 	constructor(private readonly options: ControllerOptions<S, E, Info>) {
 		this.source = options.source;
+		this.loop = options.loop;
 		this.pace = options.pace ?? 'slow';
 		this.flowingPace = this.pace === 'realtime' ? 'realtime' : 'slow';
 	}

@@ -36,8 +36,16 @@ export class ChipList {
 
 	private chip(token: TokenChip, pos: number): HTMLLIElement {
 		const li = document.createElement('li');
-		li.className = `rc-chip ${token.generated ? 'rc-chip--gen' : 'rc-chip--prompt'}`;
 		li.dataset.pos = String(pos);
+		li.tabIndex = -1;
+		if (token.pad) {
+			li.className = 'rc-chip rc-chip--pad';
+			li.dataset.pad = '';
+			li.textContent = 'pad';
+			li.setAttribute('aria-label', `padding column ${pos + 1}, masked`);
+			return li;
+		}
+		li.className = `rc-chip ${token.generated ? 'rc-chip--gen' : 'rc-chip--prompt'}`;
 		li.dataset.id = String(token.id);
 		li.tabIndex = -1;
 		const text = token.id === this.eosId ? '⟨eos⟩' : visibleWhitespace(token.token) || '∅';

@@ -4,12 +4,14 @@
  * One model load is shared by every block on the page; a failed load is forgotten so Retry
  * starts over.
  */
-import type { LoadProgress, StepEvent } from '../../runtime/events';
+import type { LoadProgress } from '../../runtime/events';
 // Type-only: erased at build time, so the runtime's code still loads only on first use.
 import type { ModelInfo, RunHandle, RuntimeClient, RuntimeErrorKind } from '../../runtime/index';
+import type { LoopEvent, LoopInput, LoopSettings } from '../../runtime/loops/types';
+import type { LoopName } from '../../runtime/loops/vocabulary';
 
 import type { PrepareProgress, RunSource } from './run-source';
-import { toGenerateSettings, type ReaderSettings } from './settings';
+import { promptRows, toGenerateSettings, type ReaderSettings } from './settings';
 
 export type { ModelInfo, RunHandle };
 
@@ -93,8 +95,28 @@ export function describeProgress(p: LoadProgress): PrepareProgress {
 	return { loaded: p.loaded, total: 0, label: `Downloading ${p.file.split('/').pop()}: ${(p.loaded / 1e6).toFixed(1)} MB` };
 }
 
-/** The real runtime as a run controller's source: the `generate` loop, one shared model per page. */
-export function runtimeSource(topCandidates: number): RunSource<ReaderSettings, StepEvent, ModelInfo> {
+/** A named loop's input and settings, from the reader's settings. Loops over several sequences
+ *  (batched, continuous) take one prompt per line of the prompt field. */
+export function loopArguments<L extends LoopName>(loop: L, s: ReaderSettings, topCandidates: number): { input: LoopInput<L>; settings: LoopSettings<L> } {
+	const generate = toGenerateSettings(s, topCandidates);
+	switch (loop) {
+		case 'stream': {
+			const { mode: _cachedAlways, ...stream } = generate;
+			return { input: s.prompt, settings: stream } as never;
+		}
+		case 'batched':
+			return { input: promptRows(s.prompt), settings: generate } as never;
+		case 'continuous': {
+			const requests = promptRows(s.prompt).map((prompt) => ({ prompt, maxNewTokens: s.maxNewTokens }));
+			return { input: { requests }, settings: { slots: requests.length, sampling: generate.sampling, topCandidates } } as never;
+		}
+		default:
+			return { input: s.prompt, settings: generate } as never;
+	}
+}
+
+/** The real runtime as a run controller's source: one named loop, one shared model per page. */
+export function runtimeSource<L extends LoopName>(loop: L, topCandidates: number): RunSource<ReaderSettings, LoopEvent<L>, ModelInfo> {
 	let client: RuntimeClient | undefined;
 	return {
 		async prepare(onProgress) {
@@ -104,7 +126,8 @@ export function runtimeSource(topCandidates: number): RunSource<ReaderSettings, 
 		},
 		start(settings, { startPaused }) {
 			if (!client) throw new Error('the runtime is not loaded');
-			const handle = client.generate(settings.prompt, toGenerateSettings(settings, topCandidates), { startPaused });
+			const args = loopArguments(loop, settings, topCandidates);
+			const handle = client.run(loop, args.input, args.settings, { startPaused });
 			// Errors arrive through the iterator too.
 			handle.done.catch(() => {});
 			return handle;

@@ -42,6 +42,11 @@ export function toGenerateSettings(s: ReaderSettings, topCandidates = DEFAULT_TO
 	};
 }
 
+/** One prompt per line, for loops over several sequences (a batch's rows, a server's requests). */
+export function promptRows(prompt: string): string[] {
+	return prompt.split(/\r?\n/);
+}
+
 function clamp(value: number, { min, max }: { min: number; max: number }): number {
 	return Math.min(max, Math.max(min, value));
 }

@@ -2,31 +2,69 @@
  * Folds the runtime's step events into what the panel shows. Pure and incremental: the live run
  * applies one event at a time, scrubbing folds the recorded events up to the chosen index.
  */
-import type { Candidate, DoneEvent, ForwardEvent, LoopStep, StepEvent } from '../../runtime/events';
+import type { Candidate, ForwardEvent, LoopStep, StepEvent, StopReason } from '../../runtime/events';
+import type { BatchedEvent } from '../../runtime/loops/batched-events';
+import type { ContinuousEvent } from '../../runtime/loops/continuous-events';
+import type { LoopEvent } from '../../runtime/loops/types';
+import type { LoopName } from '../../runtime/loops/vocabulary';
 import type { Pace, RunState } from './run-states';
+
+/** An event of any named loop; panels read from it what they understand. */
+export type AnyStepEvent = LoopEvent<LoopName>;
 
 export interface TokenChip {
 	id: number;
 	token: string;
 	generated: boolean;
+	/** A masked padding column of a batch row (not a token of the row's text). */
+	pad?: boolean;
+}
+
+/** One row of a batched run: its strip (padding included), and why it finished. */
+export interface RowView {
+	tokens: TokenChip[];
+	/** Pad columns in the row so far: left padding plus one per pass after the row finished. */
+	padding: number;
+	reason: StopReason | null;
+}
+
+/** What the end of any loop's run says, in the terms the panels show. */
+export interface DoneSummary {
+	reason: StopReason | 'finished';
+	newTokens: number;
+	timeToFirstTokenMs: number;
+	tokensPerSecond: number;
+	totalMs: number;
+}
+
+/** The KV cache after a pass, read from its live tensors (loops that report it). */
+export interface CacheReading {
+	bytes: number;
+	/** Token positions the cache holds per row (padding included). */
+	tokens: number;
+	rows: number;
 }
 
 export interface ViewState {
 	/** Index of the event shown (the current step); -1 before the first. */
 	index: number;
-	current: StepEvent | undefined;
-	previous: StepEvent | undefined;
+	current: AnyStepEvent | undefined;
+	previous: AnyStepEvent | undefined;
 	tokens: TokenChip[];
 	candidates: Candidate[];
 	chosen: Candidate | undefined;
 	strategy: 'greedy' | 'sample' | undefined;
 	/** 0-based loop iteration of the current event (-1 for encode). */
 	iteration: number;
-	/** Forward-pass time of each iteration so far, ms. */
+	/** Forward-pass time of each iteration so far, ms (generate `forward`, stream `prefill`/`decode`, batched `forward`). */
 	forwardMs: number[];
 	lastForward: ForwardEvent | undefined;
+	/** The KV cache after each pass so far, where the loop reports it. */
+	cache: CacheReading[];
+	/** A batched run's rows; empty for single-sequence loops. */
+	rows: RowView[];
 	generatedText: string;
-	done: DoneEvent | undefined;
+	done: DoneSummary | undefined;
 	notices: string[];
 }
 
@@ -42,39 +80,65 @@ export function emptyView(): ViewState {
 		iteration: -1,
 		forwardMs: [],
 		lastForward: undefined,
+		cache: [],
+		rows: [],
 		generatedText: '',
 		done: undefined,
 		notices: [],
 	};
 }
 
-/** Applies one event in place and returns the state. */
-export function applyEvent(state: ViewState, event: StepEvent): ViewState {
+/** Applies one event of `loop` in place and returns the state. The loops share step names where
+ *  they mean the same thing (encode, select, done); each panel reads what it understands. */
+export function applyEvent(state: ViewState, event: AnyStepEvent, loop: string = 'generate'): ViewState {
 	state.previous = state.current;
 	state.current = event;
 	state.index = event.index;
 	state.iteration = event.iteration;
+	if (loop === 'batched') {
+		applyBatchedEvent(state, event as BatchedEvent);
+		return state;
+	}
+	if (loop === 'continuous') {
+		const e = event as ContinuousEvent;
+		if (e.step === 'forward') recordPass(state, e.iteration, e.ms);
+		else if (e.step === 'done') state.done = summarise(e);
+		return state;
+	}
 	switch (event.step) {
 		case 'encode':
-			state.tokens = event.ids.map((id, i) => ({ id, token: event.tokens[i] ?? '', generated: false }));
-			state.notices = [...event.notices];
+			if ('ids' in event) {
+				state.tokens = event.ids.map((id, i) => ({ id, token: event.tokens[i] ?? '', generated: false }));
+				state.notices = [...event.notices];
+			}
 			break;
 		case 'forward':
-			state.forwardMs = [...state.forwardMs.slice(0, event.iteration), event.ms];
-			state.lastForward = event;
+			if ('usedCache' in event) state.lastForward = event;
+			recordPass(state, event.iteration, event.ms);
+			break;
+		case 'prefill':
+			recordPass(state, event.iteration, event.ms, { bytes: event.kvBytes, tokens: event.promptTokens, rows: 1 });
+			break;
+		case 'decode':
+			recordPass(state, event.iteration, event.ms, { bytes: event.kvBytes, tokens: event.sequenceLength, rows: 1 });
 			break;
 		case 'select':
-			state.candidates = event.candidates;
-			state.chosen = event.chosen;
-			state.strategy = event.strategy;
+			if ('chosen' in event) {
+				state.candidates = event.candidates;
+				state.chosen = event.chosen;
+				state.strategy = event.strategy;
+			}
 			break;
 		case 'append':
-			state.tokens = [...state.tokens, { id: event.id, token: event.token, generated: true }];
-			state.generatedText = event.generatedText;
+		case 'token':
+			if ('generatedText' in event) {
+				state.tokens = [...state.tokens, { id: event.id, token: event.token, generated: true }];
+				state.generatedText = event.generatedText;
+			}
 			break;
 		case 'done':
-			state.done = event;
-			state.generatedText = event.generatedText;
+			state.done = summarise(event);
+			if ('generatedText' in event) state.generatedText = event.generatedText;
 			break;
 		default:
 			break;
@@ -82,11 +146,66 @@ export function applyEvent(state: ViewState, event: StepEvent): ViewState {
 	return state;
 }
 
+function recordPass(state: ViewState, iteration: number, ms: number, cache?: CacheReading): void {
+	state.forwardMs = [...state.forwardMs.slice(0, iteration), ms];
+	if (cache) state.cache = [...state.cache.slice(0, iteration), cache];
+}
+
+function applyBatchedEvent(state: ViewState, event: BatchedEvent): void {
+	const rows = state.rows;
+	switch (event.step) {
+		case 'encode':
+			state.rows = event.rows.map((r) => ({ tokens: r.ids.map((id, i) => ({ id, token: r.tokens[i] ?? '', generated: false })), padding: 0, reason: null }));
+			state.notices = event.rows.flatMap((r, i) => r.notices.map((n) => `Row ${i + 1}: ${n}`));
+			break;
+		case 'pad':
+			state.rows = rows.map((row, i) => ({ ...row, tokens: [...padChips(event.padding[i] ?? 0), ...row.tokens], padding: event.padding[i] ?? 0 }));
+			break;
+		case 'forward':
+			recordPass(state, event.iteration, event.ms, event.kvBytes ? { bytes: event.kvBytes, tokens: event.sequenceLength, rows: event.rows } : undefined);
+			// A finished row is fed one masked pad column in every later pass.
+			if (event.iteration > 0) state.rows = rows.map((row) => (row.reason ? { ...row, tokens: [...row.tokens, ...padChips(1)], padding: row.padding + 1 } : row));
+			break;
+		case 'select':
+			state.strategy = event.strategy;
+			state.candidates = event.rows[0]?.candidates ?? [];
+			state.chosen = event.rows[0]?.chosen;
+			break;
+		case 'append':
+			state.rows = [...rows];
+			for (const a of event.rows) {
+				const row = rows[a.row];
+				if (row) state.rows[a.row] = { ...row, tokens: [...row.tokens, { id: a.id, token: a.token, generated: true }] };
+			}
+			break;
+		case 'stop-check':
+			state.rows = rows.map((row, i) => ({ ...row, reason: row.reason ?? event.rows.find((c) => c.row === i)?.reason ?? null }));
+			break;
+		case 'done':
+			state.done = summarise(event);
+			state.rows = rows.map((row, i) => ({ ...row, reason: event.rows[i]?.reason ?? row.reason }));
+			break;
+	}
+}
+
+function padChips(n: number): TokenChip[] {
+	return Array.from({ length: n }, () => ({ id: -1, token: '', generated: false, pad: true }));
+}
+
+function summarise(event: Extract<AnyStepEvent, { step: 'done' }>): DoneSummary {
+	const s = event.stats;
+	const newTokens = s.newTokens;
+	const totalMs = 'totalMs' in s ? s.totalMs : s.makespanMs;
+	const tokensPerSecond = 'tokensPerSecond' in s ? s.tokensPerSecond : totalMs > 0 ? (newTokens / totalMs) * 1000 : 0;
+	const timeToFirstTokenMs = 'timeToFirstTokenMs' in s ? s.timeToFirstTokenMs : 0;
+	return { reason: event.reason, newTokens, timeToFirstTokenMs, tokensPerSecond, totalMs };
+}
+
 /** The state after events[0..index]. */
-export function viewAt(events: readonly StepEvent[], index: number): ViewState {
+export function viewAt(events: readonly AnyStepEvent[], index: number, loop?: string): ViewState {
 	const state = emptyView();
 	const last = Math.min(index, events.length - 1);
-	for (let i = 0; i <= last; i++) applyEvent(state, events[i]!);
+	for (let i = 0; i <= last; i++) applyEvent(state, events[i]!, loop);
 	return state;
 }
 
@@ -94,11 +213,13 @@ export function viewAt(events: readonly StepEvent[], index: number): ViewState {
 export interface ViewSource {
 	state: RunState;
 	pace: Pace;
-	events: readonly StepEvent[];
+	events: readonly AnyStepEvent[];
 	shownIndex: number;
+	/** The named loop the events come from (default `generate`). */
+	loop?: string;
 }
 
-const views = new WeakMap<ViewSource, { events: readonly StepEvent[]; view: ViewState }>();
+const views = new WeakMap<ViewSource, { events: readonly AnyStepEvent[]; view: ViewState }>();
 
 /** The view at the event on screen, shared by all panels of a run: folded on from the last call
  *  when the run moved forward, refolded when it went back (scrubbing) or started over. */
@@ -106,76 +227,39 @@ export function currentView(source: ViewSource): ViewState {
 	const target = Math.min(source.shownIndex, source.events.length - 1);
 	let cached = views.get(source);
 	if (!cached || cached.events !== source.events || cached.view.index > target) {
-		cached = { events: source.events, view: viewAt(source.events, target) };
+		cached = { events: source.events, view: viewAt(source.events, target, source.loop) };
 		views.set(source, cached);
 	}
 	const { view } = cached;
-	for (let i = view.index + 1; i <= target; i++) applyEvent(view, source.events[i]!);
+	for (let i = view.index + 1; i <= target; i++) applyEvent(view, source.events[i]!, source.loop);
 	return view;
 }
 
 /** The step the model is working on before its event arrives (the listing marks its lines):
- *  the forward pass after encode and after each "continue", unless the reader steps by hand. */
-export function pendingStep(source: ViewSource): LoopStep | undefined {
+ *  the forward pass after encode (or pad) and after each "continue", unless the reader steps by hand. */
+export function pendingStep(source: ViewSource): string | undefined {
 	if (source.state !== 'running' && source.state !== 'paused') return undefined;
 	const last = source.events[source.events.length - 1];
 	if (!last) return source.pace === 'realtime' ? undefined : 'encode';
 	if (source.pace === 'step') return undefined;
-	return last.step === 'encode' || (last.step === 'eos-check' && last.decision === 'continue') ? 'forward' : undefined;
-}
-
-/** Short, human description of what the step does, for the status line and the AI prompt. */
-export function describeStep(event: StepEvent | undefined): string {
-	if (!event) return 'Not started.';
-	switch (event.step) {
+	switch (last.step) {
 		case 'encode':
-			return `encode: the prompt became ${event.ids.length} token${event.ids.length === 1 ? '' : 's'}${event.startedFromBos ? ' (empty prompt: starting from the start token)' : ''}.`;
-		case 'forward':
-			return event.usedCache
-				? `forward: fed ${event.inputLength} token${event.inputLength === 1 ? '' : 's'}, the cache holds ${event.sequenceLength - event.inputLength}; ${formatMs(event.ms)}.`
-				: `forward: ran the whole model over ${event.inputLength} token${event.inputLength === 1 ? '' : 's'}; ${formatMs(event.ms)}.`;
-		case 'last-logits':
-			return `last-logits: read the scores at position ${event.position}, one per vocabulary entry (${event.vocabSize}).`;
-		case 'select':
-			return `select (${event.strategy}): picked ${showToken(event.chosen.token)} (id ${event.chosen.id}), p = ${formatProb(event.chosen.prob)}.`;
-		case 'append':
-			return `append: ${showToken(event.token)} (id ${event.id}); the sequence is now ${event.length} tokens.`;
+			return source.loop === 'stream' ? 'prefill' : source.loop === 'batched' ? undefined : 'forward';
+		case 'pad':
+			return 'forward';
 		case 'eos-check':
-			return event.isEos ? `eos-check: id ${event.id} is the end-of-sequence token, so the loop stops.` : `eos-check: id ${event.id} is not end-of-sequence, so the loop continues.`;
-		case 'done':
-			return `done (${describeReason(event.reason)}): ${event.stats.newTokens} new token${event.stats.newTokens === 1 ? '' : 's'}.`;
+			return last.decision === 'continue' ? 'forward' : undefined;
+		case 'stop-check':
+			if ('decision' in last) return last.decision === 'continue' ? 'decode' : undefined;
+			return 'active' in last && last.active.length ? 'forward' : undefined;
+		case 'retire':
+			return 'forward';
+		default:
+			return undefined;
 	}
 }
 
-export function describeReason(reason: DoneEvent['reason']): string {
-	switch (reason) {
-		case 'eos':
-			return 'the model emitted end-of-sequence';
-		case 'max_new':
-			return 'reached max new tokens';
-		case 'stopped':
-			return 'stopped by you';
-		case 'context-full':
-			return 'the context window is full';
-	}
-}
-
-/** A token as the reader should see it: quotes, with whitespace made visible. */
-export function showToken(token: string): string {
-	return `“${visibleWhitespace(token)}”`;
-}
-
-export function visibleWhitespace(token: string): string {
-	return token.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '⇥');
-}
-
-export function formatMs(ms: number): string {
-	return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
-}
-
-export function formatProb(p: number): string {
-	return p >= 0.995 ? '1.00' : p.toFixed(2);
-}
+export { describeReason, describeStep, formatMs, formatProb, showToken, visibleWhitespace } from './describe';
 
 /** The steps in loop order, for matching events to listing lines. */
 export type { LoopStep };

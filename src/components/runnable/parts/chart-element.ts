@@ -54,7 +54,8 @@ class RunChart extends RunPanel {
 		if (ms.length <= 1) return empty;
 		const mode = this.run.controller.settings?.mode;
 		const note = (mode === 'cached' ? this.dataset.noteCached : this.dataset.noteNaive) ?? '';
-		return `${ms.length} passes, one per output token (first ${formatMs(ms[0]!)}, latest ${formatMs(ms[ms.length - 1]!)}). ${note}`.trim();
+		const per = this.run.config.loop === 'batched' ? 'step of every row' : 'output token';
+		return `${ms.length} passes, one per ${per} (first ${formatMs(ms[0]!)}, latest ${formatMs(ms[ms.length - 1]!)}). ${note}`.trim();
 	}
 }
 

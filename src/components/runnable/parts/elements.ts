@@ -16,3 +16,7 @@ import './chart-element';
 import './stats-element';
 import './output-element';
 import './scrubber-element';
+import './rows-element';
+import './kv-element';
+import './compare-element';
+import './run-all-element';

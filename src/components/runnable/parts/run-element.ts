@@ -5,22 +5,22 @@
  * the block's keyboard shortcuts, and opens a deep link to the run when the page's URL carries one:
  * the link's settings go into the form and Run replays it, so nothing downloads without a click.
  */
-import type { StepEvent } from '../../../runtime/events';
+import type { LoopName } from '../../../runtime/loops/vocabulary';
 import { RunController } from '../controller';
 import { FrameLoop } from '../frame-loop';
 import { afterParts, registerRun, unregisterRun } from '../run-registry';
 import { isActive, type Pace } from '../run-states';
 import { runtimeSource, type ModelInfo } from '../runtime-adapter';
 import { buildLink, parseLink, type LinkState, type ReaderSettings } from '../settings';
-import { currentView } from '../view-model';
+import { currentView, type AnyStepEvent } from '../view-model';
 
-export type GenerateController = RunController<ReaderSettings, StepEvent, ModelInfo>;
+export type LoopController = RunController<ReaderSettings, AnyStepEvent, ModelInfo>;
 
 /** What `<Run>` writes into `data-config`. */
 export interface RunConfig {
 	id: string;
 	title: string;
-	loop: string;
+	loop: LoopName;
 	defaults: ReaderSettings;
 	speed: Pace;
 	topCandidates: number;
@@ -28,7 +28,8 @@ export interface RunConfig {
 
 /** The settings form, when the run has one. */
 export interface SettingsPanel {
-	read(): ReaderSettings;
+	/** The form's settings; what it does not offer comes from `fallback` (the run's defaults). */
+	read(fallback?: ReaderSettings): ReaderSettings;
 	showLink(link: LinkState & { problems: string[] }): void;
 }
 
@@ -40,7 +41,7 @@ export interface ListingPanel {
 
 export class RunBlock extends HTMLElement {
 	config!: RunConfig;
-	controller!: GenerateController;
+	controller!: LoopController;
 	frames!: FrameLoop;
 	settingsPanel: SettingsPanel | undefined;
 	listing: ListingPanel | undefined;
@@ -58,8 +59,9 @@ export class RunBlock extends HTMLElement {
 		this.started = true;
 		this.config = JSON.parse(this.dataset.config ?? '{}') as RunConfig;
 		this.controller = new RunController({
-			source: runtimeSource(this.config.topCandidates),
-			settings: () => this.settingsPanel?.read() ?? this.config.defaults,
+			source: runtimeSource(this.config.loop, this.config.topCandidates),
+			loop: this.config.loop,
+			settings: () => this.settingsPanel?.read(this.config.defaults) ?? this.config.defaults,
 			pace: this.config.speed,
 			waitForShown: true,
 		});

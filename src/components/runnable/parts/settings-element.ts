@@ -18,7 +18,7 @@ class RunSettings extends RunPanel {
 
 	protected override wire(): void {
 		const run = this.run;
-		run.settingsPanel ??= this;
+		for (const each of this.runs) each.settingsPanel ??= this;
 		this.write(run.config.defaults);
 		this.form.addEventListener('submit', (e) => e.preventDefault());
 		// The summary follows every keystroke, so leaving a field (the mousedown on Run or on a
@@ -33,7 +33,8 @@ class RunSettings extends RunPanel {
 
 	protected paint(): void {}
 
-	read(): ReaderSettings {
+	/** The settings in the form; what it does not offer (a shared form's loop mode) comes from `fallback`. */
+	read(fallback: ReaderSettings = this.run.config.defaults): ReaderSettings {
 		const { settings, problems } = normaliseSettings(
 			{
 				prompt: this.field('prompt').value,
@@ -45,7 +46,7 @@ class RunSettings extends RunPanel {
 				topP: this.numberValue('topp'),
 				seed: this.numberValue('seed'),
 			},
-			this.run.config.defaults,
+			fallback,
 		);
 		setText(this.ref('settings-note'), problems.length ? `Adjusted: ${problems.join(' ')}` : this.linkNote);
 		if (problems.length) this.write(settings);
@@ -94,8 +95,10 @@ class RunSettings extends RunPanel {
 		this.ref<HTMLFieldSetElement>('sampling').disabled = !sampling;
 		const t = this.field('temperature').value;
 		const how = sampling ? `sampling (temperature ${t}, top-k ${this.field('topk').value}, top-p ${this.field('topp').value}, seed ${this.field('seed').value})` : 'greedy';
-		setText(this.ref('more-summary'), `${this.checked('mode') === 'cached' ? 'KV cache' : 'naive'}, ${how}`);
+		const mode = this.checked('mode');
+		setText(this.ref('more-summary'), mode ? `${mode === 'cached' ? 'KV cache' : 'naive'}, ${how}` : how);
 	}
+
 
 	private field(name: string): HTMLInputElement {
 		return this.ref<HTMLInputElement>(name);

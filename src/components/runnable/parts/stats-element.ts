@@ -8,9 +8,9 @@ class RunStats extends RunPanel {
 		const done = currentView(run.controller).done;
 		show(this.ref('stats'), Boolean(done));
 		if (!done) return;
-		setText(this.ref('ttft'), formatMs(done.stats.timeToFirstTokenMs));
-		setText(this.ref('tps'), done.stats.tokensPerSecond.toFixed(1));
-		setText(this.ref('total'), formatMs(done.stats.totalMs));
+		setText(this.ref('ttft'), formatMs(done.timeToFirstTokenMs));
+		setText(this.ref('tps'), done.tokensPerSecond.toFixed(1));
+		setText(this.ref('total'), formatMs(done.totalMs));
 	}
 }
 
