@@ -93,6 +93,36 @@ test.describe('runnable code: issue 18', () => {
 		await expect(b).toHaveAttribute('data-event-index', String(last - 1));
 	});
 
+	test.describe('a model download that never answers', () => {
+		test.use({ allowedConsoleErrors: [/Failed to load resource/] });
+
+		test('Stop while it waits cancels the download, and "Stopped while loading." stays', async ({ page }) => {
+			await page.route('**/*.onnx', () => {
+				// Never answered: the download stalls until the page gives up on it.
+			});
+			const failed: string[] = [];
+			page.on('requestfailed', (r) => {
+				if (r.url().endsWith('.onnx')) failed.push(r.failure()?.errorText ?? '');
+			});
+			await page.goto(LESSON);
+			const b = block(page);
+			const requested = page.waitForRequest(/\.onnx$/);
+			await ref(b, 'run').click();
+			await expect(b).toHaveAttribute('data-state', 'loading');
+			await requested;
+			await ref(b, 'stop').click();
+			await expect(b).toHaveAttribute('data-state', 'idle');
+			await expect(ref(b, 'status')).toHaveText('Stopped while loading.');
+			await expect.poll(() => failed, { timeout: 10_000 }).toEqual([expect.stringMatching(/ABORTED/)]);
+			await page.waitForTimeout(1_000);
+			await expect(ref(b, 'status')).toHaveText('Stopped while loading.');
+			await page.unroute('**/*.onnx');
+			await ref(b, 'max').fill('2');
+			await ref(b, 'run').click();
+			await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
+		});
+	});
+
 	test.describe('after a failed load', () => {
 		test.use({ allowedConsoleErrors: [/Failed to load resource/, /onnx|ort|session|protobuf|model/i] });
 

@@ -81,12 +81,12 @@ interface Settings {
 
 /** A source whose prepare() the test resolves or rejects by hand. */
 function fakeSource(behaviour: { ignoreStop?: boolean; failAt?: number } = {}) {
-	const prepares: Array<{ resolve: () => void; reject: (e: unknown) => void; onProgress: (p: PrepareProgress) => void }> = [];
+	const prepares: Array<{ resolve: () => void; reject: (e: unknown) => void; onProgress: (p: PrepareProgress) => void; signal?: AbortSignal }> = [];
 	const streams: FakeStream[] = [];
 	const started: Settings[] = [];
 	const source: RunSource<Settings, Ev, string> = {
-		prepare(onProgress) {
-			return new Promise<string>((resolve, reject) => prepares.push({ resolve: () => resolve('model info'), reject, onProgress }));
+		prepare(onProgress, signal) {
+			return new Promise<string>((resolve, reject) => prepares.push({ resolve: () => resolve('model info'), reject, onProgress, signal }));
 		},
 		start(settings, { startPaused }) {
 			started.push(settings);
@@ -443,6 +443,28 @@ describe('stopping', () => {
 		await tick(1_000);
 		expect(t.started).toEqual([]);
 		expect(t.states).toEqual(['idle', 'loading', 'idle']);
+	});
+
+	it('Stop or Reset during loading aborts the wait on the download; a second Run keeps waiting on the same one', async () => {
+		const t = setUp();
+		void t.c.run();
+		void t.c.run();
+		expect(t.prepares).toHaveLength(2);
+		expect(t.prepares[1]!.signal).toBe(t.prepares[0]!.signal);
+		expect(t.prepares[0]!.signal?.aborted).toBe(false);
+		t.c.stop();
+		expect(t.prepares[0]!.signal?.aborted).toBe(true);
+
+		void t.c.run();
+		expect(t.prepares[2]!.signal?.aborted).toBe(false);
+		t.c.reset();
+		expect(t.prepares[2]!.signal?.aborted).toBe(true);
+
+		const run = t.c.run();
+		t.prepares[3]!.resolve();
+		await run;
+		t.c.reset();
+		expect(t.prepares[3]!.signal?.aborted).toBe(false);
 	});
 
 	it('Stop during loading stays said when the abandoned load then fails or is cancelled', async () => {

@@ -4,36 +4,16 @@
  * run, and opening a run at a linked event. Panels subscribe to it; a run source feeds it events.
  */
 import type { PrepareProgress, RunEvent, RunSource, RunStream } from './run-source';
+import type { ControllerOptions, RunOptions } from './controller-options';
 import { nextState, type Change, type Notice, type Pace, type RunInput, type RunState } from './run-states';
 
+export type { ControllerOptions, RunOptions } from './controller-options';
 export type { Change, Notice, Pace, RunInput, RunState } from './run-states';
 
 /** Slow motion: how long each event stays on screen. */
 export const SLOW_DWELL_MS = 650;
 /** Stop must end the run within a second; after this the controller stops waiting for the source. */
 export const STOP_GRACE_MS = 800;
-
-export interface ControllerOptions<S, E extends RunEvent, Info> {
-	source: RunSource<S, E, Info>;
-	/** The named loop the source runs, for those reading its events (default `generate`). */
-	loop?: string;
-	/** The settings a run uses when none are passed (the block's form). */
-	settings: () => S;
-	pace?: Pace;
-	slowDwellMs?: number;
-	stopGraceMs?: number;
-	/** Slow motion starts a step's dwell only once `shown()` says it is on screen. */
-	waitForShown?: boolean;
-	/** Sees every transition taken (tests use it to check the whole table is exercised). */
-	onTransition?: (from: RunState, input: RunInput, to: RunState) => void;
-}
-
-export interface RunOptions<S> {
-	settings?: S;
-	pace?: Pace;
-	/** Open the finished run at this event index (a deep link). */
-	openAt?: number;
-}
 
 export class RunController<S, E extends RunEvent, Info = unknown> {
 	state: RunState = 'idle';
@@ -57,6 +37,8 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 	private readonly source: RunSource<S, E, Info>;
 	private readonly listeners = new Set<(change: Change) => void>();
 	private stream: RunStream<E> | undefined;
+	/** Cancels this run's wait for the model; the download itself stops once no other run waits. */
+	private loadAbort: AbortController | undefined;
 	/** The pace Resume returns to after Step has taken over. */
 	private flowingPace: 'realtime' | 'slow';
 	private scrubIndex: number | undefined;
@@ -101,12 +83,16 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 		this.progress = undefined;
 		this.emit('reset');
 
+		// A second Run while loading keeps waiting on the same load rather than restarting it.
+		const loadAbort = this.loadAbort?.signal.aborted === false ? this.loadAbort : new AbortController();
+		this.loadAbort = loadAbort;
 		try {
 			this.info = await this.source.prepare((p) => {
 				if (run !== this.runNumber) return;
 				this.progress = p;
 				this.emit('progress');
-			});
+			}, loadAbort.signal);
+			if (this.loadAbort === loadAbort) this.loadAbort = undefined;
 		} catch (error) {
 			if (run === this.runNumber) this.fail(error);
 			return;
@@ -178,8 +164,8 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 
 	stop(): void {
 		if (this.state === 'loading') {
-			// Only the wait can be cancelled; a shared download goes on for the next run.
 			this.runNumber++;
+			this.cancelLoad();
 			this.transition('stop');
 			this.setNotice({ kind: 'stopped-while-loading' });
 			return;
@@ -201,6 +187,7 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 
 	reset(): void {
 		if (!this.transition('reset')) return;
+		this.cancelLoad();
 		this.abandon();
 		this.events = [];
 		this.failure = undefined;
@@ -295,6 +282,11 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 	}
 
 	/** Forgets the current run (Run again, Reset): stops it in the source and drops its events. */
+	private cancelLoad(): void {
+		this.loadAbort?.abort();
+		this.loadAbort = undefined;
+	}
+
 	private abandon(): void {
 		this.clearDwell();
 		if (this.stopTimer !== undefined) clearTimeout(this.stopTimer);

@@ -30,8 +30,9 @@ export interface PrepareProgress {
 }
 
 export interface RunSource<S, E extends RunEvent, Info = unknown> {
-	/** Makes the source ready to start runs (loads the model once); may be called before every run. */
-	prepare(onProgress: (progress: PrepareProgress) => void): Promise<Info>;
+	/** Makes the source ready to start runs (loads the model once); may be called before every run.
+	 *  Aborting `signal` abandons this caller's wait, and the download once no other caller waits. */
+	prepare(onProgress: (progress: PrepareProgress) => void, signal?: AbortSignal): Promise<Info>;
 	/** Starts a run with these settings; `startPaused` holds it until `step()` or `resume()`. */
 	start(settings: S, options: { startPaused: boolean }): RunStream<E>;
 	/** A reader-facing sentence for anything prepare, start or the stream threw. */

@@ -1,8 +1,6 @@
 /**
  * The only door to the runtime. `src/runtime` (onnxruntime, tokenizer, worker) is imported
  * dynamically on first use, so nothing of it ships with the page or downloads before Run.
- * One model load is shared by every block on the page; a failed load is forgotten so Retry
- * starts over.
  */
 import type { LoadProgress } from '../../runtime/events';
 // Type-only: erased at build time, so the runtime's code still loads only on first use.
@@ -22,8 +20,6 @@ export interface RuntimeFailure {
 }
 
 let client: Promise<RuntimeClient> | undefined;
-let model: Promise<ModelInfo> | undefined;
-const listeners = new Set<(p: LoadProgress) => void>();
 
 /** Fetches the runtime's code (not the model). Safe to call early, e.g. on hover of Run. */
 export function prefetchRuntime(): Promise<RuntimeClient> {
@@ -34,22 +30,12 @@ export function prefetchRuntime(): Promise<RuntimeClient> {
 	return client;
 }
 
-/** Loads the model once for the page; every caller's `onProgress` sees the download. */
-export async function ensureModel(onProgress: (p: LoadProgress) => void): Promise<{ client: RuntimeClient; info: ModelInfo }> {
-	listeners.add(onProgress);
-	try {
-		const runtime = await prefetchRuntime();
-		model ??= runtime.load({}, (p) => listeners.forEach((l) => l(p)));
-		const current = model;
-		try {
-			return { client: runtime, info: await current };
-		} catch (error) {
-			if (model === current) model = undefined;
-			throw error;
-		}
-	} finally {
-		listeners.delete(onProgress);
-	}
+/** Loads the page's model. The runtime shares one load between every caller, replays its progress to
+ *  late ones, forgets a failed load so Retry starts over, and stops the download once every caller
+ *  that waits on it has aborted. */
+export async function ensureModel(onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<{ client: RuntimeClient; info: ModelInfo }> {
+	const runtime = await prefetchRuntime();
+	return { client: runtime, info: await runtime.load({}, onProgress, { signal }) };
 }
 
 /** A reader-facing description of anything the runtime threw. */
@@ -66,6 +52,12 @@ export function failureMessage(f: RuntimeFailure): string {
 	switch (f.kind) {
 		case 'network':
 			return `The model could not be downloaded (${f.message}). Check your connection and retry.`;
+		case 'stalled':
+			return `The download stopped: no data arrived for a while (${f.message}). Retry to try again.`;
+		case 'not-found':
+			return `A model file is missing from this site (${f.message}). Retrying will not help; please report it.`;
+		case 'server':
+			return `The server could not send the model (${f.message}). Retry in a moment.`;
 		case 'load':
 			return `The model failed to load: ${f.message}`;
 		case 'corrupt-model':
@@ -75,7 +67,7 @@ export function failureMessage(f: RuntimeFailure): string {
 		case 'bad-settings':
 			return `Those settings don't work: ${f.message}`;
 		case 'cancelled':
-			return `The run was cancelled: ${f.message}`;
+			return `Stopped while loading: ${f.message}`;
 		case 'script':
 			return `The runtime's code could not be downloaded (${f.message}). Retry, or reload the page.`;
 		default:
@@ -119,8 +111,8 @@ export function loopArguments<L extends LoopName>(loop: L, s: ReaderSettings, to
 export function runtimeSource<L extends LoopName>(loop: L, topCandidates: number): RunSource<ReaderSettings, LoopEvent<L>, ModelInfo> {
 	let client: RuntimeClient | undefined;
 	return {
-		async prepare(onProgress) {
-			const loaded = await ensureModel((p) => onProgress(describeProgress(p)));
+		async prepare(onProgress, signal) {
+			const loaded = await ensureModel((p) => onProgress(describeProgress(p)), signal);
 			client = loaded.client;
 			return loaded.info;
 		},
