@@ -237,7 +237,7 @@ test.describe('lesson 2: the live demo', () => {
 		const cached = page.locator('#rc-cached');
 		await page.locator('[data-rc="max"]').first().fill('0');
 		await naive.locator('[data-rc="run"]').click();
-		await expect(note).toHaveText('Adjusted: maxNewTokens must be an integer between 1 and 200; using 1.');
+		await expect(note).toHaveText('Adjusted: Max new tokens must be a whole number from 1 to 200; using 1.');
 		await expect(page.locator('[data-rc="max"]').first()).toHaveValue('1');
 		await expect(naive).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(naive.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(1);
@@ -246,7 +246,7 @@ test.describe('lesson 2: the live demo', () => {
 		await page.locator('[data-rc="max"]').first().fill('');
 		await page.locator('[data-rc="max"]').first().pressSequentially('1e');
 		await naive.locator('[data-rc="run"]').click();
-		await expect(note).toHaveText('Adjusted: maxNewTokens must be a number; using 40.');
+		await expect(note).toHaveText('Adjusted: Max new tokens must be a number; using 40.');
 		await expect(page.locator('[data-rc="max"]').first()).toHaveValue('40');
 		await expect(naive).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(naive.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(DEFAULT_MAX);
@@ -273,9 +273,10 @@ test.describe('lesson 2: the live demo', () => {
 		await expect(cached.locator('[data-rc="chips"] > li')).toHaveCount(256);
 		await expect(cached.locator('rc-kv')).toHaveAttribute('data-measured', String(255 * perToken));
 
-		// A link with a non-numeric length runs with the default and says so.
+		// A link with a non-numeric length fills the form with the default and says so; Run replays it.
 		await page.goto(`${lessonPath}?rc=cached&prompt=${encodeURIComponent(DEFAULT_PROMPT)}&max=lots#rc-cached`);
-		await expect(note).toHaveText(/maxNewTokens must be a number; using 40\./);
+		await expect(note).toHaveText(/Max new tokens must be a number; using 40\./);
+		await cached.locator('[data-rc="run"]').click();
 		await expect(cached).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(cached.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(DEFAULT_MAX);
 		await expectAccessible(page);
