@@ -25,7 +25,7 @@ export default defineConfig({
 				// The plugin's HTML → Markdown converter, reused for the per-lesson Markdown twins
 				// (src/pages/[...slug].md.ts). It is an internal file, so starlight-llms-txt is pinned.
 				'starlight-llms-txt:entry-to-markdown': fileURLToPath(
-					new URL('./entryToSimpleMarkdown.ts', import.meta.resolve('starlight-llms-txt'))
+					new URL('./entryToSimpleMarkdown.ts', import.meta.resolve('starlight-llms-txt')),
 				),
 			},
 		},

@@ -55,8 +55,8 @@ export async function precompressFile(file) {
 		gzip(raw, { level: 9 }),
 	]);
 	const out = { raw: raw.length, br: 0, gz: 0 };
-	if (br.length < raw.length) await writeFile(`${file}.br`, br), (out.br = br.length);
-	if (gz.length < raw.length) await writeFile(`${file}.gz`, gz), (out.gz = gz.length);
+	if (br.length < raw.length) (await writeFile(`${file}.br`, br), (out.br = br.length));
+	if (gz.length < raw.length) (await writeFile(`${file}.gz`, gz), (out.gz = gz.length));
 	return out;
 }
 

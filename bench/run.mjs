@@ -58,13 +58,25 @@ const { values: opt } = parseArgs({
 const DIST = 'bench/.dist';
 const STAMP = path.join(DIST, '.bench-build.json');
 /** Inputs of the bench build: when none changed since the last bench build, it is reused. */
-const BUILD_INPUTS = ['src', 'public', 'bench/page', 'bench/astro.config.mjs', 'bench/precompress.mjs', 'astro.config.mjs', 'package-lock.json'];
+const BUILD_INPUTS = [
+	'src',
+	'public',
+	'bench/page',
+	'bench/astro.config.mjs',
+	'bench/precompress.mjs',
+	'astro.config.mjs',
+	'package-lock.json',
+];
 /** The lesson the cold start and the widget contestant use. */
 const LESSON = '/lessons/the-autoregressive-loop/';
 const LANDING = '/';
 const BENCH_PAGE = '/dev/bench/';
 /** Tried in order; the first whose greedy continuation has no EOS within the token count wins. */
-const PROMPTS = ['And God said,', 'In the beginning God created the heaven and the earth. And the earth was', 'And it came to pass'];
+const PROMPTS = [
+	'And God said,',
+	'In the beginning God created the heaven and the earth. And the earth was',
+	'And it came to pass',
+];
 const SWEEP_LENGTHS = [16, 64, 128, 256];
 const ROUNDS = Math.max(1, Number(opt.rounds));
 const MAX_TOKENS = Math.max(8, Math.min(200, Number(opt.tokens)));
@@ -188,9 +200,17 @@ async function pageWeight(browser, server, url) {
 	await quiet(server, 1500);
 	const entries = server.log.slice(from).filter((e) => e.status < 400);
 	// Nothing of the runtime may be in any script the page ran either (not only in file names).
-	const jsTexts = entries.filter((e) => classify(e.path) === 'js').map((e) => ({ path: e.path, text: readFileSync(fileFor(e.path), 'utf8') }));
+	const jsTexts = entries
+		.filter((e) => classify(e.path) === 'js')
+		.map((e) => ({ path: e.path, text: readFileSync(fileFor(e.path), 'utf8') }));
 	const ortInScripts = jsTexts.filter((j) => /InferenceSession|onnxruntime|ort-wasm/.test(j.text)).map((j) => j.path);
-	const requests = entries.map((e) => ({ path: e.path, kind: classify(e.path), servedAs: e.encoding, wire: e.bytes, ...sizesOf(e.path) }));
+	const requests = entries.map((e) => ({
+		path: e.path,
+		kind: classify(e.path),
+		servedAs: e.encoding,
+		wire: e.bytes,
+		...sizesOf(e.path),
+	}));
 	await context.close();
 	const summary = summarizeWeight(requests);
 	return { url, requests, ...summary, ortInScripts };
@@ -258,7 +278,8 @@ async function coldStart(browser, server) {
 		const stateObs = new MutationObserver(() => states.push({ t: performance.now(), state: root.dataset.state }));
 		stateObs.observe(root, { attributes: true, attributeFilter: ['data-state'] });
 		const chipObs = new MutationObserver(() => {
-			if (Number.isNaN(firstTokenPainted) && chips.querySelector('.rc-chip--gen')) firstTokenPainted = performance.now();
+			if (Number.isNaN(firstTokenPainted) && chips.querySelector('.rc-chip--gen'))
+				firstTokenPainted = performance.now();
 		});
 		chipObs.observe(chips, { childList: true, subtree: true });
 		const settings = {
@@ -283,7 +304,15 @@ async function coldStart(browser, server) {
 		chipObs.disconnect();
 		// @ts-ignore set by the init script
 		const rtlog = window.__rtlog;
-		return { t0, timeOrigin: performance.timeOrigin, states, firstTokenPainted, rtlog, settings, finalState: root.dataset.state };
+		return {
+			t0,
+			timeOrigin: performance.timeOrigin,
+			states,
+			firstTokenPainted,
+			rtlog,
+			settings,
+			finalState: root.dataset.state,
+		};
 	});
 	await context.close();
 	if (result.finalState !== 'done') throw new Error('cold start: the widget ended in state error');
@@ -292,7 +321,17 @@ async function coldStart(browser, server) {
 	const rel = (/** @type {number} */ pageT) => pageT - result.t0;
 	const entries = server.log.slice(from).filter((e) => e.status < 400);
 	const group = (/** @type {string} */ p) =>
-		p.endsWith('.wasm') ? 'ort-wasm' : p.startsWith('/ort/') || /\/ort\.[^/]*\.js$/.test(p) ? 'ort-js' : p.endsWith('.onnx') ? 'model' : p.startsWith('/models/') ? 'tokenizer+config' : classify(p) === 'js' ? 'runtime-js' : 'other';
+		p.endsWith('.wasm')
+			? 'ort-wasm'
+			: p.startsWith('/ort/') || /\/ort\.[^/]*\.js$/.test(p)
+				? 'ort-js'
+				: p.endsWith('.onnx')
+					? 'model'
+					: p.startsWith('/models/')
+						? 'tokenizer+config'
+						: classify(p) === 'js'
+							? 'runtime-js'
+							: 'other';
 	/** @type {Record<string, { files: string[], start: number, end: number, raw: number, gzip: number, wire: number }>} */
 	const groups = {};
 	const firstTokenEpoch = clickEpoch + rel(result.firstTokenPainted);
@@ -321,7 +360,9 @@ async function coldStart(browser, server) {
 	const loaded = at((r) => r.type === 'loaded');
 	const firstForward = log.find((r) => r.step === 'forward' && r.iteration === 0);
 	const firstAppend = at((r) => r.step === 'append' && r.iteration === 0);
-	const downloadsEnd = Math.max(...['ort-wasm', 'ort-js', 'model', 'tokenizer+config', 'runtime-js'].map((g) => groups[g]?.end ?? -Infinity));
+	const downloadsEnd = Math.max(
+		...['ort-wasm', 'ort-js', 'model', 'tokenizer+config', 'runtime-js'].map((g) => groups[g]?.end ?? -Infinity),
+	);
 	const done = log.find((r) => r.step === 'done');
 	return {
 		url: LESSON,
@@ -337,7 +378,13 @@ async function coldStart(browser, server) {
 			firstTokenPaintedMs: rel(result.firstTokenPainted),
 		},
 		bytesBeforeFirstToken: beforeFirst,
-		runtimeStats: done?.stats ? { timeToFirstTokenMs: done.stats.timeToFirstTokenMs, prefillMs: done.stats.prefillMs, newTokens: done.stats.newTokens } : null,
+		runtimeStats: done?.stats
+			? {
+					timeToFirstTokenMs: done.stats.timeToFirstTokenMs,
+					prefillMs: done.stats.prefillMs,
+					newTokens: done.stats.newTokens,
+				}
+			: null,
 		states: result.states.map((s) => ({ state: s.state, ms: rel(s.t) })),
 		backend: log.find((r) => r.type === 'loaded')?.info?.backend ?? null,
 	};
@@ -370,7 +417,9 @@ async function perToken(browser, server) {
 	}
 	const promptIds = await page.evaluate((p) => window.__bench.setPrompt(p), prompt);
 	n = Math.max(4, Math.min(n, MAX_TOKENS));
-	say(`per-token: prompt ${JSON.stringify(prompt)} (${promptIds.length} tokens), ${n} new tokens, ${ROUNDS} rounds + warm-up`);
+	say(
+		`per-token: prompt ${JSON.stringify(prompt)} (${promptIds.length} tokens), ${n} new tokens, ${ROUNDS} rounds + warm-up`,
+	);
 
 	/** @type {('a'|'aWorker'|'b'|'bOurs'|'c'|'cPage'|'d'|'floor')[]} */
 	const who = ['a', 'aWorker', 'b', 'bOurs', 'c', 'cPage', 'd', 'floor'];
@@ -393,7 +442,8 @@ async function perToken(browser, server) {
 	say('per-token: CPU profile of each contestant');
 	const cdp = await context.newCDPSession(page);
 	await cdp.send('Performance.enable');
-	const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+	const metrics = async () =>
+		Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
 	const profile = {};
 	for (const w of who) {
 		const samples = [];
@@ -406,7 +456,8 @@ async function perToken(browser, server) {
 				wallMsPerToken: r.ms / r.tokens,
 				sessionRunMsPerToken: r.runMs === undefined || r.runMs === null ? NaN : r.runMs / r.tokens,
 				loopMsPerToken: r.loopMs === undefined || r.loopMs === null ? NaN : r.loopMs / r.tokens,
-				workerMessagesPerToken: r.messagesFromWorker === undefined ? NaN : (r.messagesFromWorker + r.messagesToWorker) / r.tokens,
+				workerMessagesPerToken:
+					r.messagesFromWorker === undefined ? NaN : (r.messagesFromWorker + r.messagesToWorker) / r.tokens,
 				mainThreadCpuMsPerToken: (d('ThreadTime') * 1000) / r.tokens,
 				rendererCpuMsPerToken: (d('ProcessTime') * 1000) / r.tokens,
 				mainTaskMsPerToken: (d('TaskDuration') * 1000) / r.tokens,
@@ -416,7 +467,9 @@ async function perToken(browser, server) {
 				styleRecalcsPerToken: d('RecalcStyleCount') / r.tokens,
 			});
 		}
-		profile[w] = Object.fromEntries(Object.keys(samples[0]).map((k) => [k, +median(samples.map((x) => x[k])).toFixed(3)]));
+		profile[w] = Object.fromEntries(
+			Object.keys(samples[0]).map((k) => [k, +median(samples.map((x) => x[k])).toFixed(3)]),
+		);
 		// Share of the wall time the model itself was computing: the rest is loop, messages, UI, waiting.
 		profile[w].modelBusyShare = +(profile[w].sessionRunMsPerToken / profile[w].wallMsPerToken).toFixed(3);
 	}
@@ -429,12 +482,24 @@ async function perToken(browser, server) {
 	const stats = Object.fromEntries(
 		who.map((w) => {
 			const [q1, q3] = quartiles(perTok[w]);
-			return [w, { msPerToken: median(perTok[w]), minMsPerToken: Math.min(...perTok[w]), q1, q3, samples: perTok[w].map((x) => +x.toFixed(3)), tokens: tokensOut[w]?.length ?? 0 }];
+			return [
+				w,
+				{
+					msPerToken: median(perTok[w]),
+					minMsPerToken: Math.min(...perTok[w]),
+					q1,
+					q3,
+					samples: perTok[w].map((x) => +x.toFixed(3)),
+					tokens: tokensOut[w]?.length ?? 0,
+				},
+			];
 		}),
 	);
 	const ref = JSON.stringify(tokensOut.a);
 	// The floor makes no tokens: null, not "no".
-	const sameTokens = Object.fromEntries(who.map((w) => [w, w === 'floor' ? null : JSON.stringify(tokensOut[w]) === ref]));
+	const sameTokens = Object.fromEntries(
+		who.map((w) => [w, w === 'floor' ? null : JSON.stringify(tokensOut[w]) === ref]),
+	);
 	// Which backend each figure is from: the bench page forces WASM for everything it creates; (c)
 	// and (d) share the runtime worker, whose backend is what its loader chose.
 	const runtimeBackend = /** @type {any} */ (init.backend)?.backend ?? '?';
@@ -507,17 +572,31 @@ async function lighthouseScores(chromePath, server, preset, cpuMultiplier) {
 	const chromeLauncher = await import('chrome-launcher');
 	const config =
 		preset === 'desktop'
-			? { ...desktopConfig, settings: { ...desktopConfig.settings, throttling: { ...throttling.desktopDense4G, cpuSlowdownMultiplier: cpuMultiplier } } }
+			? {
+					...desktopConfig,
+					settings: {
+						...desktopConfig.settings,
+						throttling: { ...throttling.desktopDense4G, cpuSlowdownMultiplier: cpuMultiplier },
+					},
+				}
 			: {
 					extends: 'lighthouse:default',
-					settings: { formFactor: 'mobile', screenEmulation: screenEmulationMetrics.mobile, throttling: { ...throttling.mobileSlow4G, cpuSlowdownMultiplier: cpuMultiplier } },
+					settings: {
+						formFactor: 'mobile',
+						screenEmulation: screenEmulationMetrics.mobile,
+						throttling: { ...throttling.mobileSlow4G, cpuSlowdownMultiplier: cpuMultiplier },
+					},
 				};
 	const out = [];
 	for (const [name, url] of [['landing', LANDING], ...lessonPaths().map((p) => [p.split('/').at(-2), p])]) {
 		say(`lighthouse (${preset}, CPU ${cpuMultiplier}×): ${name}`);
 		const chrome = await chromeLauncher.launch({ chromePath, chromeFlags: [...chromiumArgs, '--headless=new'] });
 		try {
-			const r = await lighthouse(server.origin + url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] }, config);
+			const r = await lighthouse(
+				server.origin + url,
+				{ port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] },
+				config,
+			);
 			const lhr = r?.lhr;
 			const audit = (/** @type {string} */ id) => lhr?.audits[id];
 			const num = (/** @type {string} */ id) => audit(id)?.numericValue ?? NaN;
@@ -538,8 +617,15 @@ async function lighthouseScores(chromePath, server, preset, cpuMultiplier) {
 				diagnostics: {
 					bootup: items('bootup-time')
 						.slice(0, 6)
-						.map((i) => ({ url: String(i.url).replace(server.origin, ''), totalMs: Math.round(i.total), scriptingMs: Math.round(i.scripting) })),
-					mainThread: items('mainthread-work-breakdown').map((i) => ({ group: i.groupLabel ?? i.group, ms: Math.round(i.duration) })),
+						.map((i) => ({
+							url: String(i.url).replace(server.origin, ''),
+							totalMs: Math.round(i.total),
+							scriptingMs: Math.round(i.scripting),
+						})),
+					mainThread: items('mainthread-work-breakdown').map((i) => ({
+						group: i.groupLabel ?? i.group,
+						ms: Math.round(i.duration),
+					})),
 					longTasks: items('long-tasks').length,
 					renderBlocking: items('render-blocking-insight').map((i) => String(i.url).replace(server.origin, '')),
 				},
@@ -578,16 +664,23 @@ async function main() {
 	else if (fresh) say('reusing bench/.dist: built after every change to src/, public/, bench/page/ and the configs');
 	else {
 		say('building the site (astro build --config bench/astro.config.mjs → bench/.dist)');
-		const b = await run(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build', '--config', 'bench/astro.config.mjs'], {
-			ASTRO_TELEMETRY_DISABLED: '1',
-			BASE_PATH: '/',
-			SITE: process.env.SITE ?? 'https://token-by-token.example.com',
-		});
+		const b = await run(
+			process.execPath,
+			['node_modules/astro/bin/astro.mjs', 'build', '--config', 'bench/astro.config.mjs'],
+			{
+				ASTRO_TELEMETRY_DISABLED: '1',
+				BASE_PATH: '/',
+				SITE: process.env.SITE ?? 'https://token-by-token.example.com',
+			},
+		);
 		if (b.code !== 0) {
 			console.error(b.out.slice(-4000));
 			throw new Error('the bench build failed');
 		}
-		writeFileSync(STAMP, JSON.stringify({ builtAt: new Date().toISOString(), precompressed: process.env.BENCH_PRECOMPRESS === '1' }));
+		writeFileSync(
+			STAMP,
+			JSON.stringify({ builtAt: new Date().toISOString(), precompressed: process.env.BENCH_PRECOMPRESS === '1' }),
+		);
 	}
 	result0.buildS = Math.round((Date.now() - started) / 1000);
 	writeFloor();
@@ -616,7 +709,10 @@ async function main() {
 			const runs = [];
 			for (let i = 0; i < Math.max(1, Number(opt['cold-runs'])); i++) runs.push(await coldStart(browser, server));
 			const byPaint = [...runs].sort((x, y) => x.phases.firstTokenPaintedMs - y.phases.firstTokenPaintedMs);
-			result.coldStart = { ...byPaint[(byPaint.length - 1) >> 1], firstTokenPaintedRunsMs: runs.map((x) => Math.round(x.phases.firstTokenPaintedMs)) };
+			result.coldStart = {
+				...byPaint[(byPaint.length - 1) >> 1],
+				firstTokenPaintedRunsMs: runs.map((x) => Math.round(x.phases.firstTokenPaintedMs)),
+			};
 		}
 		if (only.has('tokens')) result.perToken = await perToken(browser, server);
 		result.benchmarkIndex = await benchmarkIndex(browser);
@@ -625,12 +721,25 @@ async function main() {
 	}
 	if (!opt['skip-lighthouse'] && only.has('lighthouse')) {
 		const forced = Number(opt['lighthouse-cpu']);
-		const cpu = opt['lighthouse-cpu'] === 'auto' || !Number.isFinite(forced) ? cpuMultiplierFor(result.benchmarkIndex) : forced;
-		const how = opt['lighthouse-cpu'] === 'auto' ? `calibrated from BenchmarkIndex ${result.benchmarkIndex} (Lighthouse docs/throttling.md; uncalibrated default 4×)` : 'forced';
+		const cpu =
+			opt['lighthouse-cpu'] === 'auto' || !Number.isFinite(forced) ? cpuMultiplierFor(result.benchmarkIndex) : forced;
+		const how =
+			opt['lighthouse-cpu'] === 'auto'
+				? `calibrated from BenchmarkIndex ${result.benchmarkIndex} (Lighthouse docs/throttling.md; uncalibrated default 4×)`
+				: 'forced';
 		try {
-			result.lighthouse = { preset: opt.preset, cpuSlowdownMultiplier: cpu, cpuCalibration: how, scores: await lighthouseScores(chromium.path, server, opt.preset, cpu) };
+			result.lighthouse = {
+				preset: opt.preset,
+				cpuSlowdownMultiplier: cpu,
+				cpuCalibration: how,
+				scores: await lighthouseScores(chromium.path, server, opt.preset, cpu),
+			};
 		} catch (err) {
-			result.lighthouse = { preset: opt.preset, cpuSlowdownMultiplier: cpu, error: String(err instanceof Error ? err.stack : err) };
+			result.lighthouse = {
+				preset: opt.preset,
+				cpuSlowdownMultiplier: cpu,
+				error: String(err instanceof Error ? err.stack : err),
+			};
 		}
 	}
 	await server.close();
@@ -646,7 +755,12 @@ async function main() {
 function modelFacts() {
 	const f = 'public/models/kjv-gpt-2m/onnx/model_quantized.onnx';
 	const buf = readFileSync(f);
-	return { file: f, bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex').slice(0, 16), mtime: statSync(f).mtime.toISOString() };
+	return {
+		file: f,
+		bytes: buf.length,
+		sha256: createHash('sha256').update(buf).digest('hex').slice(0, 16),
+		mtime: statSync(f).mtime.toISOString(),
+	};
 }
 
 function targetRows(r) {
@@ -656,29 +770,101 @@ function targetRows(r) {
 	const lh = r.lighthouse?.scores ?? [];
 	const rows = [];
 	for (const w of r.pageWeights ?? []) {
-		rows.push({ measure: `JS before interaction (gzip), ${w.url}`, value: w.byKind.js?.gzip ?? 0, shown: kb(w.byKind.js?.gzip ?? 0), target: TARGETS.lessonJsGzip });
-		rows.push({ measure: `ORT/wasm/model bytes before Run, ${w.url}`, value: w.runtimeBytes + (w.ortInScripts.length ? 1 : 0), shown: `${w.runtimeBytes} B${w.ortInScripts.length ? ` (+ORT code in ${w.ortInScripts.join(', ')})` : ''}`, target: TARGETS.runtimeBytesBeforeRun });
+		rows.push({
+			measure: `JS before interaction (gzip), ${w.url}`,
+			value: w.byKind.js?.gzip ?? 0,
+			shown: kb(w.byKind.js?.gzip ?? 0),
+			target: TARGETS.lessonJsGzip,
+		});
+		rows.push({
+			measure: `ORT/wasm/model bytes before Run, ${w.url}`,
+			value: w.runtimeBytes + (w.ortInScripts.length ? 1 : 0),
+			shown: `${w.runtimeBytes} B${w.ortInScripts.length ? ` (+ORT code in ${w.ortInScripts.join(', ')})` : ''}`,
+			target: TARGETS.runtimeBytesBeforeRun,
+		});
 	}
 	if (cs) {
 		const on = `${cs.backend?.backend ?? '?'}`;
-		rows.push({ measure: `Cold start, click to first painted token (${on})`, value: cs.phases.firstTokenPaintedMs, shown: ms(cs.phases.firstTokenPaintedMs, 0), target: TARGETS.coldStartMs });
-		rows.push({ measure: 'Bytes before the first token (gzip)', value: cs.bytesBeforeFirstToken.gzip, shown: mb(cs.bytesBeforeFirstToken.gzip), target: TARGETS.bytesBeforeFirstTokenGzip });
+		rows.push({
+			measure: `Cold start, click to first painted token (${on})`,
+			value: cs.phases.firstTokenPaintedMs,
+			shown: ms(cs.phases.firstTokenPaintedMs, 0),
+			target: TARGETS.coldStartMs,
+		});
+		rows.push({
+			measure: 'Bytes before the first token (gzip)',
+			value: cs.bytesBeforeFirstToken.gzip,
+			shown: mb(cs.bytesBeforeFirstToken.gzip),
+			target: TARGETS.bytesBeforeFirstTokenGzip,
+		});
 	}
 	if (rt) {
 		const pair = (/** @type {string} */ x, /** @type {string} */ y) => `${be[x] ?? '?'}/${be[y] ?? '?'}`;
-		rows.push({ measure: `(c)/(b) runtime loop vs transformers.js, its defaults (${pair('c', 'b')})`, value: rt.cOverB, shown: rt.cOverB.toFixed(3), target: TARGETS.cOverB });
-		rows.push({ measure: `(d)/(c) widget real time vs runtime loop (${pair('d', 'c')})`, value: rt.dOverC, shown: rt.dOverC.toFixed(3), target: TARGETS.dOverC });
-		rows.push({ measure: `(c)/(a) runtime loop vs raw ORT, same options (${pair('c', 'a')})`, value: rt.cOverA, shown: rt.cOverA.toFixed(3), target: TARGETS.cOverA });
-		rows.push({ measure: `(c)/(b*) runtime loop vs transformers.js, our options (${pair('c', 'bOurs')})`, value: rt.cOverBOurs, shown: rt.cOverBOurs.toFixed(3), target: TARGETS.info });
-		rows.push({ measure: `(c)/(f) runtime loop over the MatMul floor (${pair('c', 'floor')})`, value: rt.cOverFloor, shown: rt.cOverFloor.toFixed(3), target: TARGETS.info });
-		rows.push({ measure: `(d)/(f) widget over the MatMul floor (${pair('d', 'floor')})`, value: rt.dOverFloor, shown: rt.dOverFloor.toFixed(3), target: TARGETS.info });
+		rows.push({
+			measure: `(c)/(b) runtime loop vs transformers.js, its defaults (${pair('c', 'b')})`,
+			value: rt.cOverB,
+			shown: rt.cOverB.toFixed(3),
+			target: TARGETS.cOverB,
+		});
+		rows.push({
+			measure: `(d)/(c) widget real time vs runtime loop (${pair('d', 'c')})`,
+			value: rt.dOverC,
+			shown: rt.dOverC.toFixed(3),
+			target: TARGETS.dOverC,
+		});
+		rows.push({
+			measure: `(c)/(a) runtime loop vs raw ORT, same options (${pair('c', 'a')})`,
+			value: rt.cOverA,
+			shown: rt.cOverA.toFixed(3),
+			target: TARGETS.cOverA,
+		});
+		rows.push({
+			measure: `(c)/(b*) runtime loop vs transformers.js, our options (${pair('c', 'bOurs')})`,
+			value: rt.cOverBOurs,
+			shown: rt.cOverBOurs.toFixed(3),
+			target: TARGETS.info,
+		});
+		rows.push({
+			measure: `(c)/(f) runtime loop over the MatMul floor (${pair('c', 'floor')})`,
+			value: rt.cOverFloor,
+			shown: rt.cOverFloor.toFixed(3),
+			target: TARGETS.info,
+		});
+		rows.push({
+			measure: `(d)/(f) widget over the MatMul floor (${pair('d', 'floor')})`,
+			value: rt.dOverFloor,
+			shown: rt.dOverFloor.toFixed(3),
+			target: TARGETS.info,
+		});
 	}
 	for (const s of lh) {
-		rows.push({ measure: `Lighthouse performance, ${s.page} (${r.lighthouse.preset}, CPU ${r.lighthouse.cpuSlowdownMultiplier}×)`, value: s.performance, shown: String(s.performance), target: TARGETS.lighthousePerformance });
-		rows.push({ measure: `Lighthouse accessibility, ${s.page}`, value: s.accessibility, shown: String(s.accessibility), target: TARGETS.lighthouseAccessibility });
+		rows.push({
+			measure: `Lighthouse performance, ${s.page} (${r.lighthouse.preset}, CPU ${r.lighthouse.cpuSlowdownMultiplier}×)`,
+			value: s.performance,
+			shown: String(s.performance),
+			target: TARGETS.lighthousePerformance,
+		});
+		rows.push({
+			measure: `Lighthouse accessibility, ${s.page}`,
+			value: s.accessibility,
+			shown: String(s.accessibility),
+			target: TARGETS.lighthouseAccessibility,
+		});
 	}
-	if (r.perToken) rows.push({ measure: 'Batched decoding, tokens/s at B=8 over B=1', value: NaN, shown: 'not measured: the runtime has no batched loop yet', target: TARGETS.info });
-	return rows.map((x) => ({ measure: x.measure, value: x.value, shown: x.shown, target: x.target.text, met: meets(x.value, x.target) }));
+	if (r.perToken)
+		rows.push({
+			measure: 'Batched decoding, tokens/s at B=8 over B=1',
+			value: NaN,
+			shown: 'not measured: the runtime has no batched loop yet',
+			target: TARGETS.info,
+		});
+	return rows.map((x) => ({
+		measure: x.measure,
+		value: x.value,
+		shown: x.shown,
+		target: x.target.text,
+		met: meets(x.value, x.target),
+	}));
 }
 
 function printReport(r) {
@@ -690,117 +876,240 @@ function printReport(r) {
 	out.push(
 		`Machine: ${r.machineStart.cpus}× ${r.machineStart.cpuModel}, ${r.machineStart.memGiB} GiB; load average ${r.machineStart.loadavg.join('/')} at start, ${r.machineEnd.loadavg.join('/')} at end (1/5/15 min)`,
 	);
-	out.push(`Browser: headless Chromium ${r.chromium.version}; model ${r.model.file} (${mb(r.model.bytes)}, sha256 ${r.model.sha256}); precompressed build: ${r.precompressed ? 'yes' : 'no'}`);
+	out.push(
+		`Browser: headless Chromium ${r.chromium.version}; model ${r.model.file} (${mb(r.model.bytes)}, sha256 ${r.model.sha256}); precompressed build: ${r.precompressed ? 'yes' : 'no'}`,
+	);
 
 	if (w) {
-	out.push('', `1. Page weight before any interaction (gzip = level 9, as a compressing host sends it); every lesson: ${(r.pageWeights ?? []).map((x) => `${x.url} JS ${kb(x.byKind.js?.gzip ?? 0)}`).join(', ')}; in detail, ${w.url}:`);
-	out.push(
-		formatTable(
-			['kind', 'requests', 'raw', 'gzip'],
-			Object.entries(w.byKind).map(([k, v]) => [k, v.count, kb(v.raw), kb(v.gzip)]).concat([['total', w.count, kb(w.total.raw), kb(w.total.gzip)]]),
-		),
-	);
-	out.push('', formatTable(['request', 'raw', 'gzip', 'served as'], w.requests.map((q) => [q.path, kb(q.raw), kb(q.gzip), `${q.servedAs} ${kb(q.wire)}`])));
-	out.push(`ORT / wasm / model bytes: ${w.runtimeBytes}; scripts containing ORT code: ${w.ortInScripts.length ? w.ortInScripts.join(', ') : 'none'}`);
+		out.push(
+			'',
+			`1. Page weight before any interaction (gzip = level 9, as a compressing host sends it); every lesson: ${(r.pageWeights ?? []).map((x) => `${x.url} JS ${kb(x.byKind.js?.gzip ?? 0)}`).join(', ')}; in detail, ${w.url}:`,
+		);
+		out.push(
+			formatTable(
+				['kind', 'requests', 'raw', 'gzip'],
+				Object.entries(w.byKind)
+					.map(([k, v]) => [k, v.count, kb(v.raw), kb(v.gzip)])
+					.concat([['total', w.count, kb(w.total.raw), kb(w.total.gzip)]]),
+			),
+		);
+		out.push(
+			'',
+			formatTable(
+				['request', 'raw', 'gzip', 'served as'],
+				w.requests.map((q) => [q.path, kb(q.raw), kb(q.gzip), `${q.servedAs} ${kb(q.wire)}`]),
+			),
+		);
+		out.push(
+			`ORT / wasm / model bytes: ${w.runtimeBytes}; scripts containing ORT code: ${w.ortInScripts.length ? w.ortInScripts.join(', ') : 'none'}`,
+		);
 	}
 	if (c) {
-
-	out.push('', `2. Cold start: click Run (real time, ${c.settings.mode}, prompt ${JSON.stringify(c.settings.prompt)}) to the first token, fresh cache; backend ${c.backend?.backend ?? '?'}, ${c.backend?.threads ?? '?'} thread(s); the median of ${c.firstTokenPaintedRunsMs?.length ?? 1} fresh contexts (first token painted: ${(c.firstTokenPaintedRunsMs ?? []).join(', ')} ms)`);
-	out.push(
-		formatTable(
-			['download', 'files', 'from click', 'to', 'raw', 'gzip', 'on the wire'],
-			Object.entries(c.groups).map(([g, v]) => [g, v.files.length, ms(v.start, 0), ms(v.end, 0), kb(v.raw), kb(v.gzip), kb(v.wire)]),
-		),
-	);
-	const ph = c.phases;
-	out.push(
-		'',
-		formatTable(
-			['phase', 'ms'],
-			[
-				['downloads done (runtime JS, ORT JS + wasm, model, tokenizer)', ms(ph.downloadsEndMs, 0)],
-				['model ready (worker "loaded")', ms(ph.modelReadyMs, 0)],
-				['  session creation + wasm compile + 1-token warm-up (after downloads)', ms(ph.sessionCreateAndWarmupMs, 0)],
-				[`first forward pass (${ph.firstForwardInputTokens} prompt tokens)`, ms(ph.firstForwardMs)],
-				['first token reaches the page', ms(ph.firstTokenMessageMs, 0)],
-				['first token painted (click → chip)', ms(ph.firstTokenPaintedMs, 0)],
-			],
-		),
-	);
-	const b = c.bytesBeforeFirstToken;
-	out.push(`Bytes after the click, before the first token: ${b.requests} requests, raw ${mb(b.raw)}, gzip ${mb(b.gzip)}, on the wire here ${mb(b.wire)}`);
+		out.push(
+			'',
+			`2. Cold start: click Run (real time, ${c.settings.mode}, prompt ${JSON.stringify(c.settings.prompt)}) to the first token, fresh cache; backend ${c.backend?.backend ?? '?'}, ${c.backend?.threads ?? '?'} thread(s); the median of ${c.firstTokenPaintedRunsMs?.length ?? 1} fresh contexts (first token painted: ${(c.firstTokenPaintedRunsMs ?? []).join(', ')} ms)`,
+		);
+		out.push(
+			formatTable(
+				['download', 'files', 'from click', 'to', 'raw', 'gzip', 'on the wire'],
+				Object.entries(c.groups).map(([g, v]) => [
+					g,
+					v.files.length,
+					ms(v.start, 0),
+					ms(v.end, 0),
+					kb(v.raw),
+					kb(v.gzip),
+					kb(v.wire),
+				]),
+			),
+		);
+		const ph = c.phases;
+		out.push(
+			'',
+			formatTable(
+				['phase', 'ms'],
+				[
+					['downloads done (runtime JS, ORT JS + wasm, model, tokenizer)', ms(ph.downloadsEndMs, 0)],
+					['model ready (worker "loaded")', ms(ph.modelReadyMs, 0)],
+					['  session creation + wasm compile + 1-token warm-up (after downloads)', ms(ph.sessionCreateAndWarmupMs, 0)],
+					[`first forward pass (${ph.firstForwardInputTokens} prompt tokens)`, ms(ph.firstForwardMs)],
+					['first token reaches the page', ms(ph.firstTokenMessageMs, 0)],
+					['first token painted (click → chip)', ms(ph.firstTokenPaintedMs, 0)],
+				],
+			),
+		);
+		const b = c.bytesBeforeFirstToken;
+		out.push(
+			`Bytes after the click, before the first token: ${b.requests} requests, raw ${mb(b.raw)}, gzip ${mb(b.gzip)}, on the wire here ${mb(b.wire)}`,
+		);
 	}
 	if (p) {
-
-	out.push(
-		'',
-		`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, backend per row (the page forces WASM; (c) and (d) use the runtime worker's choice), ${p.threads} WASM thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
-	);
-	const label = {
-		a: '(a) raw onnxruntime-web loop, our session options',
-		aWorker: '(a†) the same raw loop in a worker',
-		b: '(b) transformers.js generate(), its defaults',
-		bOurs: '(b*) transformers.js generate(), our session options',
-		c: '(c) runtime loop, no UI (worker)',
-		cPage: '(c*) runtime loop in-page, no worker',
-		d: '(d) widget, real time',
-		floor: `(f) floor: the ${p.floor?.matmuls ?? '?'} weight MatMuls alone (${((p.floor?.multiplyAdds ?? NaN) / 1e6).toFixed(2)} M multiply-adds)`,
-	};
-	const same = (/** @type {boolean | null} */ x) => (x === null ? '-' : x ? 'yes' : 'no');
-	out.push(
-		formatTable(
-			['contestant', 'backend', 'ms/token (median)', 'IQR', 'min', 'tokens', 'same tokens as (a)'],
-			Object.entries(p.stats).map(([k, v]) => [label[k], p.backends?.[k] ?? '?', v.msPerToken.toFixed(3), `${v.q1.toFixed(2)}–${v.q3.toFixed(2)}`, v.minMsPerToken.toFixed(2), v.tokens, same(p.sameTokensAsRaw[k])]),
-		),
-	);
-	const pr = p.pairedRatios;
-	out.push(
-		`Paired, median over rounds: (c)/(b) ${pr.cOverB.toFixed(3)}   (c)/(b*) ${pr.cOverBOurs.toFixed(3)}   (b*)/(b) ${pr.bOursOverB.toFixed(3)}   (d)/(c) ${pr.dOverC.toFixed(3)}   (c*)/(a) ${pr.cPageOverA.toFixed(3)}   (a†)/(a) ${pr.aWorkerOverA.toFixed(3)}   (c)/(a†) ${pr.cOverAWorker.toFixed(3)}`,
-		`Over the floor (f): (a) ${pr.aOverFloor.toFixed(2)}×   (c) ${pr.cOverFloor.toFixed(2)}×   (d) ${pr.dOverFloor.toFixed(2)}×`,
-	);
-	out.push(
-		formatTable(
-			['ratio', 'paired, median over rounds (the target)', 'ratio of medians', 'fastest rounds', 'renderer CPU/token'],
-			[
-				['(c)/(b)', p.pairedRatios.cOverB.toFixed(3), p.ratios.cOverB.toFixed(3), p.ratiosOfMin.cOverB.toFixed(3), p.ratiosOfCpu.cOverB.toFixed(3)],
-				['(d)/(c)', p.pairedRatios.dOverC.toFixed(3), p.ratios.dOverC.toFixed(3), p.ratiosOfMin.dOverC.toFixed(3), p.ratiosOfCpu.dOverC.toFixed(3)],
-				['(c)/(a)', p.pairedRatios.cOverA.toFixed(3), p.ratios.cOverA.toFixed(3), p.ratiosOfMin.cOverA.toFixed(3), p.ratiosOfCpu.cOverA.toFixed(3)],
-				['(d)/(a)', p.pairedRatios.dOverA.toFixed(3), p.ratios.dOverA.toFixed(3), p.ratiosOfMin.dOverA.toFixed(3), p.ratiosOfCpu.dOverA.toFixed(3)],
-			],
-		),
-	);
-	const L = p.loadMs;
-	out.push(
-		`Load anatomy on the bench page (fresh context): wasm fetch ${ms(L.wasmFetch, 0)}, wasm compile alone ${ms(L.wasmCompileOnly, 0)}, model fetch ${ms(L.modelFetch, 0)}, first session incl. ORT init ${ms(L.firstSessionWithOrtInit, 0)}, second session (creation only) ${ms(L.sessionCreateOnly, 0)}, 1-token run first/second ${ms(L.firstRun1Token)}/${ms(L.secondRun1Token)}; runtime in-page load ${ms(L.cPage, 0)}, transformers.js load ${ms(L.b, 0)}, runtime worker load ${ms(L.c, 0)}`,
-	);
-	out.push('', 'CPU profile per token (Chromium Performance metrics, median of 3 runs each): main thread = the page; renderer = page + worker + compositor threads; runtime loop = generate() of the runtime in the worker, by its own clock (wall minus that = messaging and waiting); worker msgs = messages between page and worker, both ways');
-	out.push(
-		formatTable(
-			['contestant', 'wall', 'runtime loop', 'session.run', 'model busy', 'worker msgs', 'renderer CPU', 'main-thread CPU', 'main tasks', 'script', 'style+layout', 'layouts', 'style recalcs'],
-			Object.entries(p.profile).map(([k, v]) => [label[k], v.wallMsPerToken.toFixed(2), Number.isFinite(v.loopMsPerToken) ? v.loopMsPerToken.toFixed(2) : '-', Number.isFinite(v.sessionRunMsPerToken) ? v.sessionRunMsPerToken.toFixed(2) : '-', Number.isFinite(v.modelBusyShare) ? `${Math.round(v.modelBusyShare * 100)}%` : '-', Number.isFinite(v.workerMessagesPerToken) ? v.workerMessagesPerToken.toFixed(2) : '-', v.rendererCpuMsPerToken.toFixed(2), v.mainThreadCpuMsPerToken.toFixed(2), v.mainTaskMsPerToken.toFixed(2), v.scriptMsPerToken.toFixed(2), v.styleLayoutMsPerToken.toFixed(2), v.layoutsPerToken.toFixed(2), v.styleRecalcsPerToken.toFixed(2)]),
-		),
-	);
-	out.push('', 'Naive vs cached, one step at sequence length L (raw session, median of 5):');
-	out.push(formatTable(['L', 'naive ms', 'cached ms', 'naive/cached'], p.sweep.map((s) => [s.length, s.naiveMs.toFixed(2), s.cachedMs.toFixed(2), s.ratio.toFixed(1)])));
+		out.push(
+			'',
+			`3. Per-token cost: ${p.newTokens} new tokens after ${p.promptTokens} prompt tokens (${JSON.stringify(p.prompt)}), greedy, cached loop, backend per row (the page forces WASM; (c) and (d) use the runtime worker's choice), ${p.threads} WASM thread(s), ORT ${p.ortVersion}, transformers.js ${p.transformersVersion}; median of ${p.rounds} interleaved rounds after a warm-up; ms/token = whole call / tokens`,
+		);
+		const label = {
+			a: '(a) raw onnxruntime-web loop, our session options',
+			aWorker: '(a†) the same raw loop in a worker',
+			b: '(b) transformers.js generate(), its defaults',
+			bOurs: '(b*) transformers.js generate(), our session options',
+			c: '(c) runtime loop, no UI (worker)',
+			cPage: '(c*) runtime loop in-page, no worker',
+			d: '(d) widget, real time',
+			floor: `(f) floor: the ${p.floor?.matmuls ?? '?'} weight MatMuls alone (${((p.floor?.multiplyAdds ?? NaN) / 1e6).toFixed(2)} M multiply-adds)`,
+		};
+		const same = (/** @type {boolean | null} */ x) => (x === null ? '-' : x ? 'yes' : 'no');
+		out.push(
+			formatTable(
+				['contestant', 'backend', 'ms/token (median)', 'IQR', 'min', 'tokens', 'same tokens as (a)'],
+				Object.entries(p.stats).map(([k, v]) => [
+					label[k],
+					p.backends?.[k] ?? '?',
+					v.msPerToken.toFixed(3),
+					`${v.q1.toFixed(2)}–${v.q3.toFixed(2)}`,
+					v.minMsPerToken.toFixed(2),
+					v.tokens,
+					same(p.sameTokensAsRaw[k]),
+				]),
+			),
+		);
+		const pr = p.pairedRatios;
+		out.push(
+			`Paired, median over rounds: (c)/(b) ${pr.cOverB.toFixed(3)}   (c)/(b*) ${pr.cOverBOurs.toFixed(3)}   (b*)/(b) ${pr.bOursOverB.toFixed(3)}   (d)/(c) ${pr.dOverC.toFixed(3)}   (c*)/(a) ${pr.cPageOverA.toFixed(3)}   (a†)/(a) ${pr.aWorkerOverA.toFixed(3)}   (c)/(a†) ${pr.cOverAWorker.toFixed(3)}`,
+			`Over the floor (f): (a) ${pr.aOverFloor.toFixed(2)}×   (c) ${pr.cOverFloor.toFixed(2)}×   (d) ${pr.dOverFloor.toFixed(2)}×`,
+		);
+		out.push(
+			formatTable(
+				[
+					'ratio',
+					'paired, median over rounds (the target)',
+					'ratio of medians',
+					'fastest rounds',
+					'renderer CPU/token',
+				],
+				[
+					[
+						'(c)/(b)',
+						p.pairedRatios.cOverB.toFixed(3),
+						p.ratios.cOverB.toFixed(3),
+						p.ratiosOfMin.cOverB.toFixed(3),
+						p.ratiosOfCpu.cOverB.toFixed(3),
+					],
+					[
+						'(d)/(c)',
+						p.pairedRatios.dOverC.toFixed(3),
+						p.ratios.dOverC.toFixed(3),
+						p.ratiosOfMin.dOverC.toFixed(3),
+						p.ratiosOfCpu.dOverC.toFixed(3),
+					],
+					[
+						'(c)/(a)',
+						p.pairedRatios.cOverA.toFixed(3),
+						p.ratios.cOverA.toFixed(3),
+						p.ratiosOfMin.cOverA.toFixed(3),
+						p.ratiosOfCpu.cOverA.toFixed(3),
+					],
+					[
+						'(d)/(a)',
+						p.pairedRatios.dOverA.toFixed(3),
+						p.ratios.dOverA.toFixed(3),
+						p.ratiosOfMin.dOverA.toFixed(3),
+						p.ratiosOfCpu.dOverA.toFixed(3),
+					],
+				],
+			),
+		);
+		const L = p.loadMs;
+		out.push(
+			`Load anatomy on the bench page (fresh context): wasm fetch ${ms(L.wasmFetch, 0)}, wasm compile alone ${ms(L.wasmCompileOnly, 0)}, model fetch ${ms(L.modelFetch, 0)}, first session incl. ORT init ${ms(L.firstSessionWithOrtInit, 0)}, second session (creation only) ${ms(L.sessionCreateOnly, 0)}, 1-token run first/second ${ms(L.firstRun1Token)}/${ms(L.secondRun1Token)}; runtime in-page load ${ms(L.cPage, 0)}, transformers.js load ${ms(L.b, 0)}, runtime worker load ${ms(L.c, 0)}`,
+		);
+		out.push(
+			'',
+			'CPU profile per token (Chromium Performance metrics, median of 3 runs each): main thread = the page; renderer = page + worker + compositor threads; runtime loop = generate() of the runtime in the worker, by its own clock (wall minus that = messaging and waiting); worker msgs = messages between page and worker, both ways',
+		);
+		out.push(
+			formatTable(
+				[
+					'contestant',
+					'wall',
+					'runtime loop',
+					'session.run',
+					'model busy',
+					'worker msgs',
+					'renderer CPU',
+					'main-thread CPU',
+					'main tasks',
+					'script',
+					'style+layout',
+					'layouts',
+					'style recalcs',
+				],
+				Object.entries(p.profile).map(([k, v]) => [
+					label[k],
+					v.wallMsPerToken.toFixed(2),
+					Number.isFinite(v.loopMsPerToken) ? v.loopMsPerToken.toFixed(2) : '-',
+					Number.isFinite(v.sessionRunMsPerToken) ? v.sessionRunMsPerToken.toFixed(2) : '-',
+					Number.isFinite(v.modelBusyShare) ? `${Math.round(v.modelBusyShare * 100)}%` : '-',
+					Number.isFinite(v.workerMessagesPerToken) ? v.workerMessagesPerToken.toFixed(2) : '-',
+					v.rendererCpuMsPerToken.toFixed(2),
+					v.mainThreadCpuMsPerToken.toFixed(2),
+					v.mainTaskMsPerToken.toFixed(2),
+					v.scriptMsPerToken.toFixed(2),
+					v.styleLayoutMsPerToken.toFixed(2),
+					v.layoutsPerToken.toFixed(2),
+					v.styleRecalcsPerToken.toFixed(2),
+				]),
+			),
+		);
+		out.push('', 'Naive vs cached, one step at sequence length L (raw session, median of 5):');
+		out.push(
+			formatTable(
+				['L', 'naive ms', 'cached ms', 'naive/cached'],
+				p.sweep.map((s) => [s.length, s.naiveMs.toFixed(2), s.cachedMs.toFixed(2), s.ratio.toFixed(1)]),
+			),
+		);
 	}
 
 	if (r.lighthouse) {
-		out.push('', `4. Lighthouse ${r.lighthouse.preset} preset, simulated throttling, CPU slowdown ${r.lighthouse.cpuSlowdownMultiplier}× ${r.lighthouse.cpuCalibration ?? ''} (performance + accessibility only, one run per page)`);
+		out.push(
+			'',
+			`4. Lighthouse ${r.lighthouse.preset} preset, simulated throttling, CPU slowdown ${r.lighthouse.cpuSlowdownMultiplier}× ${r.lighthouse.cpuCalibration ?? ''} (performance + accessibility only, one run per page)`,
+		);
 		if (r.lighthouse.error) out.push(`Lighthouse failed: ${r.lighthouse.error.split('\n')[0]}`);
 		else
 			out.push(
 				formatTable(
 					['page', 'perf', 'a11y', 'FCP', 'LCP', 'TBT', 'CLS', 'SI', 'a11y fails'],
-					r.lighthouse.scores.map((s) => [s.page, s.performance, s.accessibility, ms(s.metrics.fcpMs, 0), ms(s.metrics.lcpMs, 0), ms(s.metrics.tbtMs, 0), s.metrics.cls.toFixed(3), ms(s.metrics.speedIndexMs, 0), s.failedA11yAudits.join(',') || '-']),
+					r.lighthouse.scores.map((s) => [
+						s.page,
+						s.performance,
+						s.accessibility,
+						ms(s.metrics.fcpMs, 0),
+						ms(s.metrics.lcpMs, 0),
+						ms(s.metrics.tbtMs, 0),
+						s.metrics.cls.toFixed(3),
+						ms(s.metrics.speedIndexMs, 0),
+						s.failedA11yAudits.join(',') || '-',
+					]),
 				),
 			);
 		for (const s of r.lighthouse.scores ?? []) {
-			out.push(`  ${s.page}: main thread ${s.diagnostics.mainThread.map((g) => `${g.group} ${g.ms}`).join(', ')} ms; long tasks ${s.diagnostics.longTasks}; top scripts ${s.diagnostics.bootup.slice(0, 3).map((b) => `${b.url} ${b.totalMs}`).join(', ')} ms`);
+			out.push(
+				`  ${s.page}: main thread ${s.diagnostics.mainThread.map((g) => `${g.group} ${g.ms}`).join(', ')} ms; long tasks ${s.diagnostics.longTasks}; top scripts ${s.diagnostics.bootup
+					.slice(0, 3)
+					.map((b) => `${b.url} ${b.totalMs}`)
+					.join(', ')} ms`,
+			);
 		}
 	}
 
 	out.push('', 'Targets (reported, not asserted; "info" rows have none)');
-	out.push(formatTable(['measure', 'value', 'target', 'met?'], r.targets.map((t) => [t.measure, t.shown, t.target, metLabel(t.met)])));
+	out.push(
+		formatTable(
+			['measure', 'value', 'target', 'met?'],
+			r.targets.map((t) => [t.measure, t.shown, t.target, metLabel(t.met)]),
+		),
+	);
 	out.push('', `Bench took ${r.durationS} s (build ${r.buildS} s).`);
 	console.log(out.join('\n'));
 }

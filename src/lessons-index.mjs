@@ -34,7 +34,8 @@ export function readLessons(dir, { includeDrafts = false } = {}) {
 export function llmsLessonSection(lessons, siteUrl) {
 	const root = siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`;
 	const items = lessons.map(
-		({ title, slug, description }) => `- [${title}](${new URL(`${slug}.md`, root)})${description ? `: ${description}` : ''}`
+		({ title, slug, description }) =>
+			`- [${title}](${new URL(`${slug}.md`, root)})${description ? `: ${description}` : ''}`,
 	);
 	return ['## Lessons', '', ...items].join('\n');
 }

@@ -6,6 +6,6 @@ declare module 'starlight-llms-txt:entry-to-markdown' {
 	export function entryToSimpleMarkdown(
 		entry: CollectionEntry<'docs'>,
 		context: APIContext,
-		shouldMinify?: boolean
+		shouldMinify?: boolean,
 	): Promise<string>;
 }

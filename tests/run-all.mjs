@@ -112,7 +112,11 @@ suites.push({ name: 'build', passed: buildCode === 0 ? 1 : 0, failed: buildCode 
 
 heading('Vitest (tests/**/*.test.ts)');
 const vitestJson = `${resultsDir}/vitest.json`;
-const vitestCode = await node(bin.vitest, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], env);
+const vitestCode = await node(
+	bin.vitest,
+	['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+	env,
+);
 const vitest = readJson(vitestJson);
 if (vitest) {
 	const failed = vitest.numFailedTests + (vitest.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(vitest);
@@ -124,7 +128,7 @@ if (vitest) {
 /** Files that failed to load count as failures; files whose tests failed are already counted. */
 function countSuitesWithFailedTests(report) {
 	return (report.testResults ?? []).filter(
-		(file) => file.status === 'failed' && (file.assertionResults ?? []).some((t) => t.status === 'failed')
+		(file) => file.status === 'failed' && (file.assertionResults ?? []).some((t) => t.status === 'failed'),
 	).length;
 }
 
@@ -152,7 +156,9 @@ if (buildCode !== 0 || !chromiumPath) {
 
 heading('Summary');
 for (const suite of suites) {
-	console.log(`${suite.name.padEnd(12)} ${suite.passed} passed, ${suite.failed} failed${suite.note ? ` (${suite.note})` : ''}`);
+	console.log(
+		`${suite.name.padEnd(12)} ${suite.passed} passed, ${suite.failed} failed${suite.note ? ` (${suite.note})` : ''}`,
+	);
 }
 const passed = suites.reduce((sum, suite) => sum + suite.passed, 0);
 const failed = suites.reduce((sum, suite) => sum + suite.failed, 0);

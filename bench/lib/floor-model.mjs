@@ -77,9 +77,11 @@ function withKeys(packed) {
 
 const text = new TextDecoder();
 /** @param {PbField[]} fields @param {number} n */
-const strings = (fields, n) => fields.filter((f) => f.field === n).map((f) => text.decode(/** @type {Uint8Array} */ (f.value)));
+const strings = (fields, n) =>
+	fields.filter((f) => f.field === n).map((f) => text.decode(/** @type {Uint8Array} */ (f.value)));
 /** @param {PbField[]} fields @param {number} n */
-const messages = (fields, n) => fields.filter((f) => f.field === n).map((f) => readFields(/** @type {Uint8Array} */ (f.value)));
+const messages = (fields, n) =>
+	fields.filter((f) => f.field === n).map((f) => readFields(/** @type {Uint8Array} */ (f.value)));
 
 class Writer {
 	/** @type {Uint8Array[]} */
@@ -107,7 +109,9 @@ class Writer {
 	}
 	/** @param {number} field @param {Uint8Array} b */
 	raw(field, b) {
-		return this.varint(field * 8 + 2).varint(b.length).push(b);
+		return this.varint(field * 8 + 2)
+			.varint(b.length)
+			.push(b);
 	}
 	/** @param {number} field @param {string} s */
 	str(field, s) {
@@ -152,7 +156,8 @@ function tensor(t) {
 		const packed = /** @type {Uint8Array | undefined} */ (t.find((f) => f.field === 4)?.value);
 		return { name, dims, type, values: packed ? new Float32Array(copy(packed), 0, count) : new Float32Array(count) };
 	}
-	if (type === INT8) return { name, dims, type, values: raw ? new Int8Array(copy(raw), 0, count) : Int8Array.from(ints(t, 5)) };
+	if (type === INT8)
+		return { name, dims, type, values: raw ? new Int8Array(copy(raw), 0, count) : Int8Array.from(ints(t, 5)) };
 	return { name, dims, type, values: [] };
 }
 
@@ -175,7 +180,9 @@ export function matmulWeights(modelBytes) {
 	}));
 	/** @type {Map<string, Matrix>} */
 	const constants = new Map();
-	for (const [name, t] of inits) if (t.type === FLOAT && t.dims.length === 2) constants.set(name, { dims: t.dims, data: Float32Array.from(t.values) });
+	for (const [name, t] of inits)
+		if (t.type === FLOAT && t.dims.length === 2)
+			constants.set(name, { dims: t.dims, data: Float32Array.from(t.values) });
 	for (const n of nodes) {
 		if (n.op === 'DequantizeLinear') {
 			const q = inits.get(n.inputs[0] ?? '');
@@ -255,6 +262,10 @@ export function floorModel(weights) {
 		const i = Number(out.slice(1));
 		graph.msg(12, valueInfo(out, [1, /** @type {{ dims: [number, number] }} */ (weights[i]).dims[1]]));
 	}
-	const model = new Writer().int(1, 8).str(2, 'token-by-token bench').msg(7, graph).msg(8, new Writer().str(1, '').int(2, 17));
+	const model = new Writer()
+		.int(1, 8)
+		.str(2, 'token-by-token bench')
+		.msg(7, graph)
+		.msg(8, new Writer().str(1, '').int(2, 17));
 	return { bytes: model.done(), inputs, outputs, multiplyAdds, matmuls: weights.length };
 }

@@ -122,7 +122,11 @@ export const metLabel = (met) => (met === null ? '-' : met ? 'yes' : 'NO');
 export function formatTable(headers, rows) {
 	const cells = [headers, ...rows.map((r) => r.map(String))];
 	const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-	const line = (/** @type {string[]} */ r) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+	const line = (/** @type {string[]} */ r) =>
+		r
+			.map((c, i) => (c ?? '').padEnd(widths[i]))
+			.join('  ')
+			.trimEnd();
 	return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 

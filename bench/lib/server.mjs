@@ -33,14 +33,22 @@ export function startServer({ dir }) {
 		const end = res.end.bind(res);
 		/** @param {any} chunk */
 		const count = (chunk) => {
-			if (chunk && typeof chunk !== 'function') bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+			if (chunk && typeof chunk !== 'function')
+				bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
 		};
 		// @ts-ignore narrowing the overloads is not worth it here
 		res.write = (chunk, ...rest) => (count(chunk), write(chunk, ...rest));
 		// @ts-ignore
 		res.end = (chunk, ...rest) => (count(chunk), end(chunk, ...rest));
 		res.on('finish', () => {
-			log.push({ path, status: res.statusCode, encoding: String(res.getHeader('Content-Encoding') ?? 'identity'), bytes, start, end: Date.now() });
+			log.push({
+				path,
+				status: res.statusCode,
+				encoding: String(res.getHeader('Content-Encoding') ?? 'identity'),
+				bytes,
+				start,
+				end: Date.now(),
+			});
 		});
 		serveFile(req, res, () => {
 			res.statusCode = 404;

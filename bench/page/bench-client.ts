@@ -17,7 +17,18 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import { getRuntime } from '../../src/runtime/index';
-import { MODEL_DIR, MODEL_FILE, wasmSessionOptions, argmaxLast, configureOrt, emptyPast, feedsFor, pastNames, presentNames, rawLoop } from './raw-loop';
+import {
+	MODEL_DIR,
+	MODEL_FILE,
+	wasmSessionOptions,
+	argmaxLast,
+	configureOrt,
+	emptyPast,
+	feedsFor,
+	pastNames,
+	presentNames,
+	rawLoop,
+} from './raw-loop';
 import { loadModel, type LoadedModel } from '../../src/runtime/loader';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent } from '../../src/runtime/events';
@@ -115,14 +126,26 @@ async function loadTransformers(): Promise<void> {
 	// With a handed-in ORT, transformers.js lists no devices of its own, so 'wasm' would be
 	// rejected; 'auto' passes and the executionProviders below decide. Nothing else is set for (b):
 	// transformers.js's defaults (ORT's: graph optimization 'all', no session config entries).
-	modelB = await tf.AutoModelForCausalLM.from_pretrained('kjv-gpt-2m', { dtype: 'q8', device: 'auto', session_options: { executionProviders: ['wasm'] } });
-	modelBOurs = await tf.AutoModelForCausalLM.from_pretrained('kjv-gpt-2m', { dtype: 'q8', device: 'auto', session_options: wasmSessionOptions() });
+	modelB = await tf.AutoModelForCausalLM.from_pretrained('kjv-gpt-2m', {
+		dtype: 'q8',
+		device: 'auto',
+		session_options: { executionProviders: ['wasm'] },
+	});
+	modelBOurs = await tf.AutoModelForCausalLM.from_pretrained('kjv-gpt-2m', {
+		dtype: 'q8',
+		device: 'auto',
+		session_options: wasmSessionOptions(),
+	});
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function tfGenerate(model: any, promptIds: number[], n: number): Promise<RunResult> {
 	const len = promptIds.length;
-	const input_ids = new tf.Tensor('int64', BigInt64Array.from(promptIds, (x) => BigInt(x)), [1, len]);
+	const input_ids = new tf.Tensor(
+		'int64',
+		BigInt64Array.from(promptIds, (x) => BigInt(x)),
+		[1, len],
+	);
 	const attention_mask = new tf.Tensor('int64', new BigInt64Array(len).fill(1n), [1, len]);
 	const t0 = now();
 	const seq = await model.generate({ input_ids, attention_mask, max_new_tokens: n, do_sample: false });
@@ -135,7 +158,11 @@ async function tfGenerate(model: any, promptIds: number[], n: number): Promise<R
 // ---- (c) the runtime's loop, no UI ---------------------------------------------------------
 
 let inPage: LoadedModel;
-const settingsFor = (n: number) => ({ maxNewTokens: n, mode: 'cached' as const, sampling: { strategy: 'greedy' as const } });
+const settingsFor = (n: number) => ({
+	maxNewTokens: n,
+	mode: 'cached' as const,
+	sampling: { strategy: 'greedy' as const },
+});
 
 /** (c): getRuntime().generate(): the worker, its messages and the client, as a widget uses it. */
 async function runtimeWorker(prompt: string, n: number): Promise<RunResult> {
@@ -209,7 +236,9 @@ async function widgetRun(prompt: string, n: number): Promise<RunResult> {
 	if (state === 'error') throw new Error(`bench: widget failed: ${q('error-message').textContent}`);
 	await nextFrame();
 	await nextFrame();
-	const ids = [...root.querySelectorAll<HTMLElement>('[data-rc="chips"] .rc-chip--gen')].map((c) => Number(c.dataset.id));
+	const ids = [...root.querySelectorAll<HTMLElement>('[data-rc="chips"] .rc-chip--gen')].map((c) =>
+		Number(c.dataset.id),
+	);
 	return { ms, tokens: ids.length, ids };
 }
 
@@ -262,7 +291,15 @@ async function stepCost(lengths: number[], reps: number) {
 export type Contestant = 'a' | 'aWorker' | 'b' | 'bOurs' | 'c' | 'cPage' | 'd' | 'floor';
 
 export interface BenchApi {
-	init(): Promise<{ backend: unknown; threads: number; crossOriginIsolated: boolean; ortVersion: string; tfVersion: string; loadMs: Record<string, number>; floor: unknown }>;
+	init(): Promise<{
+		backend: unknown;
+		threads: number;
+		crossOriginIsolated: boolean;
+		ortVersion: string;
+		tfVersion: string;
+		loadMs: Record<string, number>;
+		floor: unknown;
+	}>;
 	setPrompt(prompt: string): number[];
 	/** Greedy tokens until EOS (at most `max`): how long a run can go without stopping early. */
 	eosFreeLength(max: number): Promise<number>;

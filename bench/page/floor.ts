@@ -32,7 +32,8 @@ export async function floorRun(n: number): Promise<{ ms: number; tokens: number;
 	const t0 = performance.now();
 	for (let i = 0; i < n; i++) {
 		const feeds: Record<string, ort.Tensor> = {};
-		for (const inp of facts.inputs) feeds[inp.name] = new ort.Tensor('float32', new Float32Array(inp.width).fill(0.1), [1, inp.width]);
+		for (const inp of facts.inputs)
+			feeds[inp.name] = new ort.Tensor('float32', new Float32Array(inp.width).fill(0.1), [1, inp.width]);
 		await session.run(feeds);
 	}
 	const ms = performance.now() - t0;

@@ -29,7 +29,10 @@ const now = () => performance.now();
 export function configureOrt(ortBase: string): void {
 	ort.env.wasm.numThreads = 1;
 	ort.env.wasm.proxy = false;
-	ort.env.wasm.wasmPaths = { mjs: `${ortBase}ort-wasm-simd-threaded.mjs`, wasm: `${ortBase}ort-wasm-simd-threaded.wasm` };
+	ort.env.wasm.wasmPaths = {
+		mjs: `${ortBase}ort-wasm-simd-threaded.mjs`,
+		wasm: `${ortBase}ort-wasm-simd-threaded.wasm`,
+	};
 	ort.env.logLevel = 'error';
 }
 
@@ -45,7 +48,11 @@ export function emptyPast(): Record<string, Tensor> {
 	return feeds;
 }
 
-export function feedsFor(tokens: ArrayLike<number>, pastLen: number, past: Record<string, Tensor>): Record<string, Tensor> {
+export function feedsFor(
+	tokens: ArrayLike<number>,
+	pastLen: number,
+	past: Record<string, Tensor>,
+): Record<string, Tensor> {
 	const n = tokens.length;
 	const ids = new BigInt64Array(n);
 	const pos = new BigInt64Array(n);
@@ -77,7 +84,12 @@ export function argmaxLast(logits: Tensor, n: number, vocab = VOCAB): number {
 }
 
 /** (a): session.run with the KV cache, argmax, nothing else. `eosId` only for calibration. */
-export async function rawLoop(session: ort.InferenceSession, promptIds: number[], n: number, eosId = -1): Promise<RawResult> {
+export async function rawLoop(
+	session: ort.InferenceSession,
+	promptIds: number[],
+	n: number,
+	eosId = -1,
+): Promise<RawResult> {
 	const t0 = now();
 	let past = emptyPast();
 	let pastLen = 0;

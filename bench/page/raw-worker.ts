@@ -7,7 +7,8 @@
 import * as ort from 'onnxruntime-web/wasm';
 import { wasmSessionOptions, configureOrt, feedsFor, emptyPast, rawLoop } from './raw-loop';
 
-type Request = { type: 'init'; ortBase: string; modelFileUrl: string } | { type: 'run'; promptIds: number[]; n: number };
+type Request =
+	{ type: 'init'; ortBase: string; modelFileUrl: string } | { type: 'run'; promptIds: number[]; n: number };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let session: ort.InferenceSession | undefined;

@@ -25,7 +25,7 @@ export function setUpAiActions(): void {
 				});
 			copyToClipboard(text).then(
 				() => say(copyFrom ? 'Copied the lesson as Markdown.' : 'Copied the prompt.'),
-				(error: unknown) => say(`Could not copy: ${error instanceof Error ? error.message : String(error)}`)
+				(error: unknown) => say(`Could not copy: ${error instanceof Error ? error.message : String(error)}`),
 			);
 			return;
 		}
@@ -37,7 +37,10 @@ export function setUpAiActions(): void {
 			const name = control.dataset.assistantLabel ?? 'the assistant';
 			copyToClipboard(full).then(
 				() => say(`The full prompt is too long for a link, so it is on your clipboard: paste it into ${name}.`),
-				() => say(`The full prompt is too long for a link and could not be copied; copy it from this page and paste it into ${name}.`)
+				() =>
+					say(
+						`The full prompt is too long for a link and could not be copied; copy it from this page and paste it into ${name}.`,
+					),
 			);
 		}
 	});

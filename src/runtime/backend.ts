@@ -15,70 +15,83 @@ import type { BackendName, BackendPreference } from './events';
 
 /** The parts of the WebGPU API we touch; no @webgpu/types dependency. */
 export interface GpuAdapterLike {
-  readonly info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string };
-  /** Older Chromium exposed the flag on the adapter itself. */
-  readonly isFallbackAdapter?: boolean;
-  requestDevice(): Promise<unknown>;
-  readonly limits: object;
-  readonly features: object;
+	readonly info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string };
+	/** Older Chromium exposed the flag on the adapter itself. */
+	readonly isFallbackAdapter?: boolean;
+	requestDevice(): Promise<unknown>;
+	readonly limits: object;
+	readonly features: object;
 }
 interface GpuLike {
-  requestAdapter(options?: { forceFallbackAdapter?: boolean; powerPreference?: string }): Promise<GpuAdapterLike | null>;
+	requestAdapter(options?: {
+		forceFallbackAdapter?: boolean;
+		powerPreference?: string;
+	}): Promise<GpuAdapterLike | null>;
 }
 
 export interface BackendDecision {
-  backend: BackendName;
-  reason: string;
-  /** The adapter to hand to ORT, so it uses the same one we judged. */
-  adapter?: GpuAdapterLike;
+	backend: BackendName;
+	reason: string;
+	/** The adapter to hand to ORT, so it uses the same one we judged. */
+	adapter?: GpuAdapterLike;
 }
 
 function describeAdapter(a: GpuAdapterLike): string {
-  const i = a.info;
-  const name = [i?.vendor, i?.architecture, i?.description].filter(Boolean).join(' ');
-  return name || 'unnamed adapter';
+	const i = a.info;
+	const name = [i?.vendor, i?.architecture, i?.description].filter(Boolean).join(' ');
+	return name || 'unnamed adapter';
 }
 
 export function isFallbackAdapter(a: GpuAdapterLike): boolean {
-  return Boolean(a.info?.isFallbackAdapter ?? a.isFallbackAdapter);
+	return Boolean(a.info?.isFallbackAdapter ?? a.isFallbackAdapter);
 }
 
 export async function chooseBackend(
-  preference: BackendPreference,
-  gpu: GpuLike | undefined = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu,
+	preference: BackendPreference,
+	gpu: GpuLike | undefined = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu,
 ): Promise<BackendDecision> {
-  if (preference === 'wasm') return { backend: 'wasm', reason: 'WASM forced by the backend setting' };
+	if (preference === 'wasm') return { backend: 'wasm', reason: 'WASM forced by the backend setting' };
 
-  if (!gpu) {
-    return {
-      backend: 'wasm',
-      reason: preference === 'webgpu' ? 'WebGPU forced, but this browser has no WebGPU; using WASM' : 'no WebGPU in this browser',
-    };
-  }
-  let adapter: GpuAdapterLike | null = null;
-  let failure = '';
-  try {
-    adapter = await gpu.requestAdapter();
-    // Some browsers only hand out the software adapter when asked for it.
-    if (!adapter && preference === 'webgpu') adapter = await gpu.requestAdapter({ forceFallbackAdapter: true });
-  } catch (err) {
-    failure = err instanceof Error ? err.message : String(err);
-  }
-  if (!adapter) {
-    const why = failure ? `requestAdapter failed: ${failure}` : 'no WebGPU adapter';
-    return { backend: 'wasm', reason: preference === 'webgpu' ? `WebGPU forced, but ${why}; using WASM` : why };
-  }
-  if (isFallbackAdapter(adapter)) {
-    if (preference === 'webgpu') {
-      return { backend: 'webgpu', reason: `WebGPU forced on a fallback adapter (${describeAdapter(adapter)}); expect it to be slow`, adapter };
-    }
-    return { backend: 'wasm', reason: `only a fallback WebGPU adapter (${describeAdapter(adapter)}), which is slower than WASM` };
-  }
-  return {
-    backend: 'webgpu',
-    reason: `${preference === 'webgpu' ? 'WebGPU forced' : 'WebGPU adapter found'} (${describeAdapter(adapter)})`,
-    adapter,
-  };
+	if (!gpu) {
+		return {
+			backend: 'wasm',
+			reason:
+				preference === 'webgpu'
+					? 'WebGPU forced, but this browser has no WebGPU; using WASM'
+					: 'no WebGPU in this browser',
+		};
+	}
+	let adapter: GpuAdapterLike | null = null;
+	let failure = '';
+	try {
+		adapter = await gpu.requestAdapter();
+		// Some browsers only hand out the software adapter when asked for it.
+		if (!adapter && preference === 'webgpu') adapter = await gpu.requestAdapter({ forceFallbackAdapter: true });
+	} catch (err) {
+		failure = err instanceof Error ? err.message : String(err);
+	}
+	if (!adapter) {
+		const why = failure ? `requestAdapter failed: ${failure}` : 'no WebGPU adapter';
+		return { backend: 'wasm', reason: preference === 'webgpu' ? `WebGPU forced, but ${why}; using WASM` : why };
+	}
+	if (isFallbackAdapter(adapter)) {
+		if (preference === 'webgpu') {
+			return {
+				backend: 'webgpu',
+				reason: `WebGPU forced on a fallback adapter (${describeAdapter(adapter)}); expect it to be slow`,
+				adapter,
+			};
+		}
+		return {
+			backend: 'wasm',
+			reason: `only a fallback WebGPU adapter (${describeAdapter(adapter)}), which is slower than WASM`,
+		};
+	}
+	return {
+		backend: 'webgpu',
+		reason: `${preference === 'webgpu' ? 'WebGPU forced' : 'WebGPU adapter found'} (${describeAdapter(adapter)})`,
+		adapter,
+	};
 }
 
 /**
@@ -86,15 +99,15 @@ export async function chooseBackend(
  * isolated pages (COOP + COEP headers). Without it ORT must run single-threaded.
  */
 export function threadCount(): number {
-  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
-  if (!g.crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(4, g.navigator?.hardwareConcurrency ?? 1));
+	const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+	if (!g.crossOriginIsolated) return 1;
+	return Math.max(1, Math.min(4, g.navigator?.hardwareConcurrency ?? 1));
 }
 
 /** The onnxruntime-web runtime files each build needs (served by our Astro integration under `ort/`). */
 export const ORT_FILES: Record<BackendName, { mjs: string; wasm: string }> = {
-  wasm: { mjs: 'ort-wasm-simd-threaded.mjs', wasm: 'ort-wasm-simd-threaded.wasm' },
-  webgpu: { mjs: 'ort-wasm-simd-threaded.asyncify.mjs', wasm: 'ort-wasm-simd-threaded.asyncify.wasm' },
+	wasm: { mjs: 'ort-wasm-simd-threaded.mjs', wasm: 'ort-wasm-simd-threaded.wasm' },
+	webgpu: { mjs: 'ort-wasm-simd-threaded.asyncify.mjs', wasm: 'ort-wasm-simd-threaded.asyncify.wasm' },
 };
 
 /**
@@ -109,11 +122,11 @@ export const ORT_FILES: Record<BackendName, { mjs: string; wasm: string }> = {
  * same key. bench/log.md has the measurements (contestants (b) and (b*) of `npm run bench`).
  */
 export function sessionOptions(ep: BackendName): InferenceSession.SessionOptions {
-  return {
-    executionProviders: [ep],
-    graphOptimizationLevel: 'all',
-    // ORT warns (as console errors) that shape ops run on the CPU under WebGPU; that is by design.
-    logSeverityLevel: 3,
-    extra: { session: { disable_quant_qdq: '1' } },
-  };
+	return {
+		executionProviders: [ep],
+		graphOptimizationLevel: 'all',
+		// ORT warns (as console errors) that shape ops run on the CPU under WebGPU; that is by design.
+		logSeverityLevel: 3,
+		extra: { session: { disable_quant_qdq: '1' } },
+	};
 }

@@ -11,5 +11,5 @@ import type { BackendName } from './events';
 export type OrtModule = Pick<typeof Ort, 'InferenceSession' | 'Tensor' | 'env'>;
 
 export function importOrt(backend: BackendName): Promise<OrtModule> {
-  return backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm');
+	return backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm');
 }

@@ -58,7 +58,9 @@ export function formatDecimalBytes(bytes: number, fractionDigits = 2): string {
 		value /= 1000;
 		index++;
 	}
-	const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: index === 0 ? 0 : fractionDigits }).format(value);
+	const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: index === 0 ? 0 : fractionDigits }).format(
+		value,
+	);
 	return `${bytes < 0 ? '−' : ''}${number} ${DECIMAL_UNITS[index]}`;
 }
 

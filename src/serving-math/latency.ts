@@ -43,7 +43,9 @@ function requireTiming(run: RequestTiming): RequestTiming {
 	const ttftMs = requireDuration('ttftMs', run.ttftMs);
 	const totalMs = requireDuration('totalMs', run.totalMs);
 	if (totalMs < ttftMs) {
-		throw new ServingMathInputError(`totalMs (${totalMs}) cannot be less than ttftMs (${ttftMs}): the first token is part of the request.`);
+		throw new ServingMathInputError(
+			`totalMs (${totalMs}) cannot be less than ttftMs (${ttftMs}): the first token is part of the request.`,
+		);
 	}
 	return { outputTokens, ttftMs, totalMs };
 }
@@ -59,7 +61,9 @@ export function timingFromTokenTimes(tokenTimesMs: readonly number[]): RequestTi
 	tokenTimesMs.forEach((t, i) => {
 		requireDuration(`token ${i + 1}'s time`, t);
 		if (i > 0 && t < tokenTimesMs[i - 1]!) {
-			throw new ServingMathInputError(`Token ${i + 1} arrives at ${t} ms, before token ${i} (${tokenTimesMs[i - 1]} ms).`);
+			throw new ServingMathInputError(
+				`Token ${i + 1} arrives at ${t} ms, before token ${i} (${tokenTimesMs[i - 1]} ms).`,
+			);
 		}
 	});
 	return { outputTokens: tokenTimesMs.length, ttftMs: tokenTimesMs[0]!, totalMs: tokenTimesMs.at(-1)! };
@@ -69,7 +73,11 @@ export function timingFromTokenTimes(tokenTimesMs: readonly number[]): RequestTi
 export function timePerOutputToken(run: RequestTiming): Derived<number> {
 	const { outputTokens, ttftMs, totalMs } = requireTiming(run);
 	if (outputTokens === 1) {
-		return { ok: false, reason: 'One output token has no time per output token: TPOT needs at least two tokens, because the first one’s time is TTFT.' };
+		return {
+			ok: false,
+			reason:
+				'One output token has no time per output token: TPOT needs at least two tokens, because the first one’s time is TTFT.',
+		};
 	}
 	return { ok: true, value: (totalMs - ttftMs) / (outputTokens - 1) };
 }
@@ -123,7 +131,8 @@ export function prefillTokensPerSecond(promptTokens: number, prefillMs: number):
 /** Output tokens per second of the decode phase: N − 1 tokens in total − TTFT, that is 1000 / TPOT. */
 export function decodeTokensPerSecond(run: RequestTiming): Derived<number> {
 	const { outputTokens, ttftMs, totalMs } = requireTiming(run);
-	if (outputTokens === 1) return { ok: false, reason: 'One output token has no decode phase: the prefill produced it.' };
+	if (outputTokens === 1)
+		return { ok: false, reason: 'One output token has no decode phase: the prefill produced it.' };
 	return tokensPerSecond(outputTokens - 1, totalMs - ttftMs);
 }
 
@@ -222,7 +231,11 @@ export interface Delivery {
  * at TTFT; buffered, the response is sent once the last token exists, so everything appears at
  * the total. Both finish together: streaming moves the wait, not the work.
  */
-export function streamedVsBuffered(tokenTimesMs: readonly number[]): { streamed: Delivery; buffered: Delivery; earlierByMs: number } {
+export function streamedVsBuffered(tokenTimesMs: readonly number[]): {
+	streamed: Delivery;
+	buffered: Delivery;
+	earlierByMs: number;
+} {
 	const { ttftMs, totalMs } = timingFromTokenTimes(tokenTimesMs);
 	return {
 		streamed: { firstTextMs: ttftMs, finishMs: totalMs },

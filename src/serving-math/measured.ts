@@ -16,21 +16,26 @@ export interface ModelMeasurement {
 }
 
 export type MeasurementResult =
-	| { ok: true; measurement: ModelMeasurement; tokensPerHour: number }
-	| { ok: false; message: string };
+	{ ok: true; measurement: ModelMeasurement; tokensPerHour: number } | { ok: false; message: string };
 
 const numberFields = ['weightBytes', 'kvBytesPerToken', 'msPerToken'] as const;
 
 /** Checks a measurement from outside (an event, an attribute's JSON) before the page shows it. */
 export function parseMeasurement(value: unknown): MeasurementResult {
 	if (value === null || typeof value !== 'object') {
-		return { ok: false, message: 'The measurement is not an object with weightBytes, kvBytesPerToken, msPerToken and backend.' };
+		return {
+			ok: false,
+			message: 'The measurement is not an object with weightBytes, kvBytesPerToken, msPerToken and backend.',
+		};
 	}
 	const record = value as Record<string, unknown>;
 	for (const field of numberFields) {
 		const number = record[field];
 		if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) {
-			return { ok: false, message: `The measurement's ${field} must be a positive number, got ${JSON.stringify(number) ?? 'nothing'}.` };
+			return {
+				ok: false,
+				message: `The measurement's ${field} must be a positive number, got ${JSON.stringify(number) ?? 'nothing'}.`,
+			};
 		}
 	}
 	const backend = record.backend;

@@ -73,7 +73,11 @@ export function decodeStepFloorSeconds(bytesRead: number, bandwidthBytesPerSecon
 }
 
 /** ⌊(GPU memory − weights) ÷ KV bytes of one sequence⌋, and 0 when the weights alone do not fit. */
-export function maxConcurrentSequences(gpuMemoryBytes: number, weightBytes: number, kvBytesPerSequence: number): number {
+export function maxConcurrentSequences(
+	gpuMemoryBytes: number,
+	weightBytes: number,
+	kvBytesPerSequence: number,
+): number {
 	const free = requirePositive('gpuMemoryBytes', gpuMemoryBytes) - requirePositive('weightBytes', weightBytes);
 	return free <= 0 ? 0 : Math.floor(free / requirePositive('kvBytesPerSequence', kvBytesPerSequence));
 }
@@ -90,7 +94,8 @@ export function dollarsPerMillionTokens(pricePerGpuHour: number, tokensPerHour: 
 
 /** Every figure of the calculator for one configuration. Throws ServingMathInputError on an input it cannot mean. */
 export function sizeDeployment(input: SizingInput): Sizing {
-	if (input === null || typeof input !== 'object') throw new ServingMathInputError('sizeDeployment needs a SizingInput.');
+	if (input === null || typeof input !== 'object')
+		throw new ServingMathInputError('sizeDeployment needs a SizingInput.');
 	const weights = requirePositive('weightBytes', input.weightBytes);
 	const kvPerToken = requirePositive('kvBytesPerToken', input.kvBytesPerToken);
 	const context = requireWhole('contextTokens', input.contextTokens);
@@ -102,7 +107,8 @@ export function sizeDeployment(input: SizingInput): Sizing {
 	const kvBytesPerSequence = kvPerToken * context;
 	const kvBytesInFlight = kvBytesPerSequence * users;
 	const memoryUsedBytes = weights + kvBytesInFlight;
-	if (!Number.isFinite(memoryUsedBytes)) throw new ServingMathInputError('These inputs are too large to compute the memory they need.');
+	if (!Number.isFinite(memoryUsedBytes))
+		throw new ServingMathInputError('These inputs are too large to compute the memory they need.');
 	const bytesPerStep = memoryUsedBytes;
 	const stepSeconds = decodeStepFloorSeconds(bytesPerStep, bandwidth);
 	const tokensPerSecond = users / stepSeconds;
@@ -145,7 +151,8 @@ export function tradeOffUserCounts(maxUsers: number, current?: number): number[]
 	const counts = new Set<number>();
 	for (let users = 1; users < maxUsers; users *= 2) counts.add(users);
 	counts.add(maxUsers);
-	if (current !== undefined && Number.isSafeInteger(current) && current >= 1 && current <= maxUsers) counts.add(current);
+	if (current !== undefined && Number.isSafeInteger(current) && current >= 1 && current <= maxUsers)
+		counts.add(current);
 	return [...counts].sort((a, b) => a - b);
 }
 

@@ -12,7 +12,10 @@ const lessons = readLessons(new URL('../../src/content/docs/lessons/', import.me
 const published = lessons.filter((lesson) => !lesson.draft);
 const drafts = lessons.filter((lesson) => lesson.draft);
 
-test('published lessons are on the landing page, in the sidebar, sitemap and llms.txt, and drafts are in none of them', async ({ page, request }) => {
+test('published lessons are on the landing page, in the sidebar, sitemap and llms.txt, and drafts are in none of them', async ({
+	page,
+	request,
+}) => {
 	expect(published.length).toBeGreaterThan(0);
 	const sitemap = await (await request.get(localUrl('sitemap-0.xml'))).text();
 	const llms = await (await request.get(localUrl('llms.txt'))).text();

@@ -30,7 +30,10 @@ const lessonSections = [
 test('lesson 2 follows lesson 1 and has its sections, in order, with stable anchors', async ({ page }) => {
 	await page.goto(lessonPath);
 	await expect(page.locator('h1')).toHaveText('The KV cache');
-	await expect(page.locator('.pagination-links a[rel="prev"]')).toHaveAttribute('href', `${basePath}lessons/the-autoregressive-loop/`);
+	await expect(page.locator('.pagination-links a[rel="prev"]')).toHaveAttribute(
+		'href',
+		`${basePath}lessons/the-autoregressive-loop/`,
+	);
 	const headings = page.locator('.sl-markdown-content :is(h2, h3)');
 	await expect(headings).toHaveCount(lessonSections.length);
 	for (const [index, section] of lessonSections.entries()) {
@@ -63,8 +66,14 @@ test('the figure names both panels and does not rely on colour alone', async ({ 
 	await expect(panels.nth(0)).toHaveAccessibleDescription(/every pass recomputes every position.*22 positions/);
 	await expect(panels.nth(1)).toHaveAccessibleDescription(/7 positions computed in all/);
 	// Cells read from the cache are dashed, computed ones solid: the legend says which is which.
-	const dashed = await figure.locator('.kv-diagram__cell--cached').first().evaluate((el) => getComputedStyle(el).strokeDasharray);
-	const solid = await figure.locator('.kv-diagram__cell--computed').first().evaluate((el) => getComputedStyle(el).strokeDasharray);
+	const dashed = await figure
+		.locator('.kv-diagram__cell--cached')
+		.first()
+		.evaluate((el) => getComputedStyle(el).strokeDasharray);
+	const solid = await figure
+		.locator('.kv-diagram__cell--computed')
+		.first()
+		.evaluate((el) => getComputedStyle(el).strokeDasharray);
 	expect(dashed).not.toBe('none');
 	expect(solid).toBe('none');
 	await expect(figure.locator('.kv-diagram__legend li')).toHaveText([
@@ -74,7 +83,10 @@ test('the figure names both panels and does not rely on colour alone', async ({ 
 	]);
 });
 
-test('the KV table is a captioned table of published figures with the worked values and sources', async ({ page, request }) => {
+test('the KV table is a captioned table of published figures with the worked values and sources', async ({
+	page,
+	request,
+}) => {
 	await page.goto(lessonPath);
 	const block = page.locator('.kv-table');
 	await expect(block).toContainText('From published figures');
@@ -85,7 +97,14 @@ test('the KV table is a captioned table of published figures with the worked val
 	await expect(rows.locator('th[scope="row"]')).toHaveCount(3);
 	const cells = (row: number) => rows.nth(row).locator('td');
 	// kjv-gpt-2m: 6,144 B a token; its 256-token context is shorter than the 8,192-token column.
-	await expect(cells(0)).toHaveText(['4', '4', '48', 'fp32 (4 B)', '6 KiB (6,144 B)', /beyond its context.*256 tokens:.*1\.5 MiB/]);
+	await expect(cells(0)).toHaveText([
+		'4',
+		'4',
+		'48',
+		'fp32 (4 B)',
+		'6 KiB (6,144 B)',
+		/beyond its context.*256 tokens:.*1\.5 MiB/,
+	]);
 	await expect(cells(1)).toHaveText(['32', '8', '128', 'bf16 (2 B)', '128 KiB (131,072 B)', '1 GiB']);
 	await expect(cells(2)).toHaveText(['80', '8', '128', 'bf16 (2 B)', '320 KiB (327,680 B)', '2.5 GiB']);
 	await expect(table.getByRole('link', { name: 'config.json for Llama-3-8B' })).toHaveAttribute(
@@ -124,29 +143,45 @@ test.describe('lesson 2: the live demo', () => {
 	const DEFAULT_PROMPT = 'And God said,';
 	const DEFAULT_MAX = 40;
 	// The formula on the model's own config.json; float32 keys and values in the runtime.
-	const config = JSON.parse(readFileSync(new URL('../../public/models/kjv-gpt-2m/config.json', import.meta.url), 'utf8'));
-	const perToken = kvBytesPerToken({ layers: config.n_layer, kvHeads: config.n_head, headDim: config.n_embd / config.n_head, bytesPerValue: 4 });
+	const config = JSON.parse(
+		readFileSync(new URL('../../public/models/kjv-gpt-2m/config.json', import.meta.url), 'utf8'),
+	);
+	const perToken = kvBytesPerToken({
+		layers: config.n_layer,
+		kvHeads: config.n_head,
+		headDim: config.n_embd / config.n_head,
+		bytesPerValue: 4,
+	});
 
 	let model: LoadedModel | undefined;
 	async function nodeRun(prompt: string, maxNewTokens: number): Promise<StepEvent[]> {
 		model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
-		return collect(generate(model, prompt, { maxNewTokens, mode: 'cached', sampling: { strategy: 'greedy' }, topCandidates: 5 }));
+		return collect(
+			generate(model, prompt, { maxNewTokens, mode: 'cached', sampling: { strategy: 'greedy' }, topCandidates: 5 }),
+		);
 	}
-	const chipIds = (run: Locator) => run.locator('[data-rc="chips"] > li').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
+	const chipIds = (run: Locator) =>
+		run.locator('[data-rc="chips"] > li').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
 
-	test('the listings are annotated with their loops\' steps; the cached one with the stream loop\'s names', async ({ page }) => {
+	test("the listings are annotated with their loops' steps; the cached one with the stream loop's names", async ({
+		page,
+	}) => {
 		await page.goto(lessonPath);
 		const naive = page.locator('#rc-naive pre');
 		const cached = page.locator('#rc-cached pre');
-		for (const step of LOOP_VOCABULARIES.generate) expect(await naive.locator(`.line[data-step~="${step}"]`).count(), step).toBeGreaterThan(0);
-		for (const step of LOOP_VOCABULARIES.stream) expect(await cached.locator(`.line[data-step~="${step}"]`).count(), step).toBeGreaterThan(0);
+		for (const step of LOOP_VOCABULARIES.generate)
+			expect(await naive.locator(`.line[data-step~="${step}"]`).count(), step).toBeGreaterThan(0);
+		for (const step of LOOP_VOCABULARIES.stream)
+			expect(await cached.locator(`.line[data-step~="${step}"]`).count(), step).toBeGreaterThan(0);
 		await expect(cached.locator('.line[data-step="prefill"]')).toContainText('model.forward(ids, cache)');
 		await expect(cached.locator('.line[data-step="decode"]').last()).toContainText('model.forward(ids[-1:], cache)');
 		await expect(page.locator('.sl-markdown-content')).not.toContainText('not on this page yet');
 		await expect(page.locator('#rc-naive-cached-prompt, [data-rc="prompt"]').first()).toHaveValue(DEFAULT_PROMPT);
 	});
 
-	test('naive and cached runs of the default prompt end in done with identical tokens; one chart, both series; bytes = formula', async ({ page }) => {
+	test('naive and cached runs of the default prompt end in done with identical tokens; one chart, both series; bytes = formula', async ({
+		page,
+	}) => {
 		await page.goto(lessonPath);
 		const naive = page.locator('#rc-naive');
 		const cached = page.locator('#rc-cached');
@@ -162,7 +197,9 @@ test.describe('lesson 2: the live demo', () => {
 		expect(naiveIds).toEqual(expected.ids);
 		expect(await chipIds(cached)).toEqual(naiveIds);
 		await expect(compare).toHaveAttribute('data-verdict', 'same');
-		await expect(compare).toHaveText(`Identical: both runs produced the same ${expected.ids.length} tokens (${expected.stats.newTokens} generated).`);
+		await expect(compare).toHaveText(
+			`Identical: both runs produced the same ${expected.ids.length} tokens (${expected.stats.newTokens} generated).`,
+		);
 
 		// One chart, two labelled series, a bar per step of each run; measured figures are shown.
 		await expect(chart).toHaveCount(1);
@@ -172,7 +209,9 @@ test.describe('lesson 2: the live demo', () => {
 		await expect(series).toHaveCount(2);
 		await expect(series.nth(0).locator('rect')).toHaveCount(expected.stats.newTokens);
 		await expect(series.nth(1).locator('rect')).toHaveCount(expected.stats.newTokens);
-		await expect(chart.locator('[data-rc="chart-desc"]')).toHaveText(/^Without a cache: \d+ passes, latest [\d.]+ ms\. With a KV cache: \d+ passes, latest [\d.]+ ms\.$/);
+		await expect(chart.locator('[data-rc="chart-desc"]')).toHaveText(
+			/^Without a cache: \d+ passes, latest [\d.]+ ms\. With a KV cache: \d+ passes, latest [\d.]+ ms\.$/,
+		);
 		for (const run of [naive, cached]) {
 			await expect(run.locator('[data-rc="stats"]')).toBeVisible();
 			await expect(run.locator('[data-rc="total"]')).toHaveText(/^[\d.]+ ms$/);
@@ -184,14 +223,18 @@ test.describe('lesson 2: the live demo', () => {
 		await expect(kv).toHaveAttribute('data-tokens', String(held));
 		await expect(kv).toHaveAttribute('data-measured', String(held * perToken));
 		await expect(kv).toHaveAttribute('data-formula', String(held * perToken));
-		await expect(kv.locator('[data-rc="kv-measured"]')).toContainText(`${(held * perToken).toLocaleString('en-US')} bytes`);
+		await expect(kv.locator('[data-rc="kv-measured"]')).toContainText(
+			`${(held * perToken).toLocaleString('en-US')} bytes`,
+		);
 		await expect(kv.locator('[data-rc="kv-formula"]')).toHaveText(`${(held * perToken).toLocaleString('en-US')} bytes`);
 		await expect(kv).toContainText('2 × 4 layers × 4 KV heads × 48 head dim × 4 bytes = 6,144 bytes a token');
 		await expect(kv.locator('[data-rc="kv-check"]')).toHaveText('The measured size equals the formula.');
 		await expectAccessible(page);
 	});
 
-	test('the cache size follows the run step by step: measured bytes equal the formula after every pass', async ({ page }) => {
+	test('the cache size follows the run step by step: measured bytes equal the formula after every pass', async ({
+		page,
+	}) => {
 		await page.goto(lessonPath);
 		await page.locator('[data-rc="max"]').first().fill('4');
 		const cached = page.locator('#rc-cached');
@@ -230,7 +273,9 @@ test.describe('lesson 2: the live demo', () => {
 		await page.locator('.rc-side-by-side').screenshot({ path: 'test-results/lesson-kv-cache-375.png' });
 	});
 
-	test('bad input: out-of-range and non-numeric lengths (typed, and in a link), an empty and an over-long prompt', async ({ page }) => {
+	test('bad input: out-of-range and non-numeric lengths (typed, and in a link), an empty and an over-long prompt', async ({
+		page,
+	}) => {
 		await page.goto(lessonPath);
 		const note = page.locator('[data-rc="settings-note"]');
 		const naive = page.locator('#rc-naive');
@@ -289,7 +334,9 @@ test.describe('lesson 2: the live demo', () => {
 		const cached = page.locator('#rc-cached');
 		await naive.locator('[data-rc="run"]').click();
 		await expect(naive).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
-		await expect.poll(async () => Number(await naive.getAttribute('data-event-index')), { timeout: 30_000 }).toBeGreaterThan(20);
+		await expect
+			.poll(async () => Number(await naive.getAttribute('data-event-index')), { timeout: 30_000 })
+			.toBeGreaterThan(20);
 		await naive.locator('[data-rc="stop"]').click();
 		await expect(naive).toHaveAttribute('data-state', 'done', { timeout: 10_000 });
 		await expect(naive.locator('[data-rc="status"]')).toHaveText(/stopped by you|Stopped/);
@@ -303,7 +350,9 @@ test.describe('lesson 2: the live demo', () => {
 		expect(naiveBars).toBeGreaterThanOrEqual(generated);
 		await cached.locator('[data-rc="run"]').click();
 		await expect(cached).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
-		await expect.poll(async () => Number(await cached.getAttribute('data-event-index')), { timeout: 30_000 }).toBeGreaterThan(20);
+		await expect
+			.poll(async () => Number(await cached.getAttribute('data-event-index')), { timeout: 30_000 })
+			.toBeGreaterThan(20);
 		await cached.locator('[data-rc="reset"]').click();
 		await expect(cached).toHaveAttribute('data-state', 'idle');
 		await expect(cached.locator('[data-rc="chips"] > li')).toHaveCount(0);
@@ -327,6 +376,11 @@ test.describe('lesson 2 without JavaScript', () => {
 		await expect(page.locator('.sl-markdown-content')).not.toContainText('[!step');
 		for (const shared of await page.locator('.rc-shared').all()) await expect(shared).toBeHidden();
 		await expect(page.locator('#rc-naive [data-rc="app"]')).toBeHidden();
-		expect(await page.locator('.sl-markdown-content noscript').first().evaluate((n) => n.textContent)).toContain('Turn on JavaScript to run them.');
+		expect(
+			await page
+				.locator('.sl-markdown-content noscript')
+				.first()
+				.evaluate((n) => n.textContent),
+		).toContain('Turn on JavaScript to run them.');
 	});
 });

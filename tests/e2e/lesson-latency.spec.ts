@@ -5,16 +5,23 @@ import { test, expect, basePath } from '../support/fixtures';
 import { readLessons } from '../../src/lessons-index.mjs';
 
 const lessonPath = 'lessons/latency-and-streaming/';
-const lesson = (readLessons(new URL('../../src/content/docs/lessons/', import.meta.url), { includeDrafts: true }) as { slug: string; draft: boolean }[]).find(
-	(entry) => `${entry.slug}/` === lessonPath
-);
+const lesson = (
+	readLessons(new URL('../../src/content/docs/lessons/', import.meta.url), { includeDrafts: true }) as {
+		slug: string;
+		draft: boolean;
+	}[]
+).find((entry) => `${entry.slug}/` === lessonPath);
 
 test.skip(!lesson || lesson.draft, 'lesson 3 is a draft, left out of production builds');
 
 const lessonSections = [
 	{ level: 'h2', id: 'why-it-matters', text: 'Why it matters' },
 	{ level: 'h2', id: 'two-numbers-describe-a-request', text: 'Two numbers describe a request' },
-	{ level: 'h3', id: 'why-the-prompt-is-cheap-per-token-and-the-reply-is-not', text: 'Why the prompt is cheap per token and the reply is not' },
+	{
+		level: 'h3',
+		id: 'why-the-prompt-is-cheap-per-token-and-the-reply-is-not',
+		text: 'Why the prompt is cheap per token and the reply is not',
+	},
 	{ level: 'h2', id: 'run-it', text: 'Run it' },
 	{ level: 'h3', id: 'what-to-watch', text: 'What to watch' },
 	{ level: 'h3', id: 'reading-the-code-line-by-line', text: 'Reading the code line by line' },
@@ -27,7 +34,10 @@ const lessonSections = [
 test('lesson 3 follows lesson 2 and has its sections, in order, with stable anchors', async ({ page }) => {
 	await page.goto(lessonPath);
 	await expect(page.locator('h1')).toHaveText('Latency and streaming');
-	await expect(page.locator('.pagination-links a[rel="prev"]')).toHaveAttribute('href', `${basePath}lessons/the-kv-cache/`);
+	await expect(page.locator('.pagination-links a[rel="prev"]')).toHaveAttribute(
+		'href',
+		`${basePath}lessons/the-kv-cache/`,
+	);
 	const headings = page.locator('.sl-markdown-content :is(h2, h3)');
 	await expect(headings).toHaveCount(lessonSections.length);
 	for (const [index, section] of lessonSections.entries()) {
@@ -56,13 +66,23 @@ test('the figure names both panels, describes them, and does not rely on colour 
 	await expect(panels).toHaveCount(2);
 	await expect(panels.nth(0)).toHaveAccessibleName('One request on the clock');
 	await expect(panels.nth(1)).toHaveAccessibleName('When the reader sees text');
-	await expect(panels.nth(0)).toHaveAccessibleDescription(/time to first token, TTFT.*time per output token, TPOT.*TTFT plus 5 times TPOT/);
+	await expect(panels.nth(0)).toHaveAccessibleDescription(
+		/time to first token, TTFT.*time per output token, TPOT.*TTFT plus 5 times TPOT/,
+	);
 	await expect(panels.nth(1)).toHaveAccessibleDescription(/Both finish at the same moment/);
 	// Waiting is dashed and text on screen is solid; prefill and decode passes differ in fill.
-	const dash = (selector: string) => figure.locator(selector).first().evaluate((el) => getComputedStyle(el).strokeDasharray);
+	const dash = (selector: string) =>
+		figure
+			.locator(selector)
+			.first()
+			.evaluate((el) => getComputedStyle(el).strokeDasharray);
 	expect(await dash('.latency-timeline__wait')).not.toBe('none');
 	expect(await dash('.latency-timeline__text-bar')).toBe('none');
-	const fill = (selector: string) => figure.locator(selector).first().evaluate((el) => getComputedStyle(el).fill);
+	const fill = (selector: string) =>
+		figure
+			.locator(selector)
+			.first()
+			.evaluate((el) => getComputedStyle(el).fill);
 	expect(await fill('.latency-timeline__pass--decode')).toBe('none');
 	expect(await fill('.latency-timeline__pass--prefill')).not.toBe('none');
 	await expect(figure.locator('.latency-timeline__legend li')).toHaveText([

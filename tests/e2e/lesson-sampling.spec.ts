@@ -5,9 +5,12 @@ import { test, expect, basePath } from '../support/fixtures';
 import { readLessons } from '../../src/lessons-index.mjs';
 
 const lessonPath = 'lessons/choosing-the-next-token/';
-const lesson = (readLessons(new URL('../../src/content/docs/lessons/', import.meta.url), { includeDrafts: true }) as { slug: string; draft: boolean }[]).find(
-	(entry) => `${entry.slug}/` === lessonPath
-);
+const lesson = (
+	readLessons(new URL('../../src/content/docs/lessons/', import.meta.url), { includeDrafts: true }) as {
+		slug: string;
+		draft: boolean;
+	}[]
+).find((entry) => `${entry.slug}/` === lessonPath);
 
 test.skip(!lesson || lesson.draft, 'lesson 4 is a draft, left out of production builds');
 
@@ -28,7 +31,10 @@ const lessonSections = [
 test('lesson 4 has its sections, in order, with stable anchors', async ({ page }) => {
 	await page.goto(lessonPath);
 	await expect(page.locator('h1')).toHaveText('Choosing the next token');
-	await expect(page.locator('.pagination-links a[rel="prev"]')).toHaveAttribute('href', new RegExp(`^${basePath}lessons/`));
+	await expect(page.locator('.pagination-links a[rel="prev"]')).toHaveAttribute(
+		'href',
+		new RegExp(`^${basePath}lessons/`),
+	);
 	const headings = page.locator('.sl-markdown-content :is(h2, h3)');
 	await expect(headings).toHaveCount(lessonSections.length);
 	for (const [index, section] of lessonSections.entries()) {
@@ -55,11 +61,23 @@ test('the figure is named, described, and marks cut tokens in text as well as by
 	const figure = page.locator('figure.sampling-diagram');
 	const svg = figure.locator('svg[role="img"]');
 	await expect(svg).toHaveAccessibleName('One distribution through temperature, top-k and top-p');
-	await expect(svg).toHaveAccessibleDescription(/temperature 0\.7.*Top-k 4.*Top-p 0\.9.*"the" 60%, "LORD" 26%, "God" 14%, "he" cut, "unto" cut, "them" cut/);
+	await expect(svg).toHaveAccessibleDescription(
+		/temperature 0\.7.*Top-k 4.*Top-p 0\.9.*"the" 60%, "LORD" 26%, "God" 14%, "he" cut, "unto" cut, "them" cut/,
+	);
 	// Top-k 4 cuts two of six tokens, top-p 0.9 one more: five "cut" labels in all.
 	await expect(figure.locator('text', { hasText: /^cut$/ })).toHaveCount(5);
-	expect(await figure.locator('.sampling-diagram__cut').first().evaluate((el) => getComputedStyle(el).strokeDasharray)).not.toBe('none');
-	expect(await figure.locator('.sampling-diagram__bar').first().evaluate((el) => getComputedStyle(el).strokeDasharray)).toBe('none');
+	expect(
+		await figure
+			.locator('.sampling-diagram__cut')
+			.first()
+			.evaluate((el) => getComputedStyle(el).strokeDasharray),
+	).not.toBe('none');
+	expect(
+		await figure
+			.locator('.sampling-diagram__bar')
+			.first()
+			.evaluate((el) => getComputedStyle(el).strokeDasharray),
+	).toBe('none');
 });
 
 test('each quoted source is linked', async ({ page }) => {

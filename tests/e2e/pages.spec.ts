@@ -17,7 +17,10 @@ const sitemapPages = async (request: import('@playwright/test').APIRequestContex
 };
 
 for (const colorScheme of ['light', 'dark'] as const) {
-	test(`every page passes axe-core without serious or critical violations (${colorScheme} theme)`, async ({ page, request }) => {
+	test(`every page passes axe-core without serious or critical violations (${colorScheme} theme)`, async ({
+		page,
+		request,
+	}) => {
 		await page.emulateMedia({ colorScheme });
 		const pages = await sitemapPages(request);
 		expect(pages).toContain(localUrl('lessons/the-autoregressive-loop/'));

@@ -19,7 +19,12 @@ const KV_BYTES_PER_TOKEN = 2 * 4 * 4 * 48 * 4;
 let model: LoadedModel | undefined;
 async function singleRun(prompt: string): Promise<DoneEvent> {
 	model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
-	const settings: GenerateSettings = { maxNewTokens: MAX, mode: 'cached', sampling: { strategy: 'greedy' }, topCandidates: 5 };
+	const settings: GenerateSettings = {
+		maxNewTokens: MAX,
+		mode: 'cached',
+		sampling: { strategy: 'greedy' },
+		topCandidates: 5,
+	};
 	return (await collect(generate(model, prompt, settings))).at(-1) as DoneEvent;
 }
 
@@ -31,7 +36,8 @@ test.describe('runnable parts: the batched loop, B = 4 rows', () => {
 		const run = page.locator('#rc-batch');
 		await expect(run).toHaveAttribute('data-state', 'idle');
 		// The listing is annotated with the batched loop's steps, each on a line.
-		for (const step of LOOP_VOCABULARIES.batched) await expect(run.locator(`pre .line[data-step~="${step}"]`)).toHaveCount(1);
+		for (const step of LOOP_VOCABULARIES.batched)
+			await expect(run.locator(`pre .line[data-step~="${step}"]`)).toHaveCount(1);
 
 		await run.locator('[data-rc="run"]').click();
 		await expect(run).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
@@ -45,12 +51,16 @@ test.describe('runnable parts: the batched loop, B = 4 rows', () => {
 		let padding = 0;
 		for (const [i, done] of expected.entries()) {
 			const row = rows.nth(i);
-			const ids = await row.locator('.rc-chip:not(.rc-chip--pad)').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
+			const ids = await row
+				.locator('.rc-chip:not(.rc-chip--pad)')
+				.evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
 			expect(ids, `row ${i + 1} against its prompt run alone`).toEqual(done.ids);
 			await expect(row).toHaveAttribute('data-reason', done.reason);
 			await expect(row.locator('.rc-chip--gen')).toHaveCount(done.stats.newTokens);
 			// Left padding: as many pad columns before the first token as the row is shorter than the longest prompt.
-			const leading = await row.locator('.rc-chip').evaluateAll((lis) => lis.findIndex((li) => !li.classList.contains('rc-chip--pad')));
+			const leading = await row
+				.locator('.rc-chip')
+				.evaluateAll((lis) => lis.findIndex((li) => !li.classList.contains('rc-chip--pad')));
 			expect(leading).toBe(Math.max(...widths) - widths[i]!);
 			const pads = await row.locator('.rc-chip--pad').count();
 			await expect(row.locator('.rc-row-head')).toContainText(`${pads} padding`);
@@ -59,7 +69,12 @@ test.describe('runnable parts: the batched loop, B = 4 rows', () => {
 		await expect(run.locator('[data-rc="rows-count"]')).toHaveText(`4 rows, ${padding} padding columns`);
 		expect(padding).toBeGreaterThan(0);
 		// The pad columns shown are the ones the batch fed: the same loop in Node counts them.
-		const settings: GenerateSettings = { maxNewTokens: MAX, mode: 'cached', sampling: { strategy: 'greedy' }, topCandidates: 5 };
+		const settings: GenerateSettings = {
+			maxNewTokens: MAX,
+			mode: 'cached',
+			sampling: { strategy: 'greedy' },
+			topCandidates: 5,
+		};
 		const nodeBatch = (await collect(batched(model!, PROMPTS, settings))).at(-1) as BatchedDoneEvent;
 		expect(padding).toBe(nodeBatch.stats.paddingTokens);
 

@@ -22,7 +22,9 @@ async function nodeRun(mode: 'naive' | 'cached'): Promise<StepEvent[]> {
 }
 
 async function chipIds(run: Locator): Promise<number[]> {
-	return run.locator('[data-rc="chips"] > li').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
+	return run
+		.locator('[data-rc="chips"] > li')
+		.evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
 }
 
 test.describe('runnable parts: naive and cached side by side, one shared chart', () => {
@@ -64,8 +66,15 @@ test.describe('runnable parts: naive and cached side by side, one shared chart',
 		await expect(series.nth(1).locator('rect')).toHaveCount(cachedDone.stats.newTokens);
 		const styles = await series.evaluateAll((gs) => gs.map((g) => getComputedStyle(g.querySelector('rect')!).fill));
 		expect(styles[0]).not.toBe(styles[1]);
-		await expect(chart.locator('svg')).toHaveAttribute('aria-label', new RegExp(`^Naive: ${naiveDone.stats.newTokens} forward passes: .* KV cache: ${cachedDone.stats.newTokens} forward passes: `));
-		await expect(chart.locator('[data-rc="chart-desc"]')).toHaveText(/^Naive: \d+ passes, latest [\d.]+ ms\. KV cache: \d+ passes, latest [\d.]+ ms\.$/);
+		await expect(chart.locator('svg')).toHaveAttribute(
+			'aria-label',
+			new RegExp(
+				`^Naive: ${naiveDone.stats.newTokens} forward passes: .* KV cache: ${cachedDone.stats.newTokens} forward passes: `,
+			),
+		);
+		await expect(chart.locator('[data-rc="chart-desc"]')).toHaveText(
+			/^Naive: \d+ passes, latest [\d.]+ ms\. KV cache: \d+ passes, latest [\d.]+ ms\.$/,
+		);
 
 		// A run's own panels follow it alone: resetting one leaves the other and its series alone.
 		await naive.locator('[data-rc="reset"]').click();

@@ -37,14 +37,18 @@ function watchHeavy(page: Page): string[] {
 test.describe('runnable code: issue 18', () => {
 	test.describe.configure({ timeout: 240_000 });
 
-	test('focus stays on a control in the block when Stop, Reset or Pause disables, and the shortcuts keep working', async ({ page }) => {
+	test('focus stays on a control in the block when Stop, Reset or Pause disables, and the shortcuts keep working', async ({
+		page,
+	}) => {
 		await page.goto(LESSON);
 		const b = block(page);
 		await ref(b, 'max').fill('200');
 		await b.locator('[data-rc="speed"][value="realtime"]').check();
 		await ref(b, 'run').click();
 		await expect(b).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
-		await expect.poll(async () => Number(await b.getAttribute('data-event-index')), { timeout: 30_000 }).toBeGreaterThan(5);
+		await expect
+			.poll(async () => Number(await b.getAttribute('data-event-index')), { timeout: 30_000 })
+			.toBeGreaterThan(5);
 
 		// Enter on Stop: the run ends, Stop disables, focus goes to Run, ← scrubs.
 		await ref(b, 'stop').focus();
@@ -75,7 +79,9 @@ test.describe('runnable code: issue 18', () => {
 		await expect(b).toHaveAttribute('data-event-index', String(end - 1));
 	});
 
-	test('after a run, Enter on the scrubber\'s Next that reaches the last step leaves focus on the slider', async ({ page }) => {
+	test("after a run, Enter on the scrubber's Next that reaches the last step leaves focus on the slider", async ({
+		page,
+	}) => {
 		await page.goto(LESSON);
 		const b = block(page);
 		await ref(b, 'max').fill('2');
@@ -143,7 +149,9 @@ test.describe('runnable code: issue 18', () => {
 		});
 	});
 
-	test('a click on Run or a radio right after typing in a field lands (nothing moves between mousedown and mouseup)', async ({ page }) => {
+	test('a click on Run or a radio right after typing in a field lands (nothing moves between mousedown and mouseup)', async ({
+		page,
+	}) => {
 		// At this width the longer summary takes one more line (25 px), as the issue measured.
 		await page.setViewportSize({ width: 500, height: 900 });
 		await page.goto(LESSON);
@@ -154,11 +162,13 @@ test.describe('runnable code: issue 18', () => {
 		await b.evaluate((root) => {
 			const log: string[] = [];
 			(window as unknown as { rcPress: string[] }).rcPress = log;
-			const top = (e: Event) => `${Math.round((e.target as Element).closest('button, label')?.getBoundingClientRect().top ?? -1)}`;
+			const top = (e: Event) =>
+				`${Math.round((e.target as Element).closest('button, label')?.getBoundingClientRect().top ?? -1)}`;
 			document.addEventListener('mousedown', (e) => log.push(`down ${top(e)}`), true);
 			document.addEventListener('mouseup', (e) => log.push(`up ${top(e)}`), true);
 			root.querySelector('[data-rc="run"]')!.addEventListener('click', () => log.push('click run'));
-			for (const r of root.querySelectorAll('[data-rc="strategy"]')) r.addEventListener('click', () => log.push('click radio'));
+			for (const r of root.querySelectorAll('[data-rc="strategy"]'))
+				r.addEventListener('click', () => log.push('click radio'));
 		});
 		const presses = () => page.evaluate(() => (window as unknown as { rcPress: string[] }).rcPress.splice(0));
 		await presses();
@@ -192,7 +202,11 @@ test.describe('runnable code: issue 18', () => {
 		await ref(b, 'status').evaluate((line) => {
 			const writes: string[] = [];
 			(window as unknown as { rcWrites: string[] }).rcWrites = writes;
-			new MutationObserver(() => writes.push(line.textContent ?? '')).observe(line, { childList: true, characterData: true, subtree: true });
+			new MutationObserver(() => writes.push(line.textContent ?? '')).observe(line, {
+				childList: true,
+				characterData: true,
+				subtree: true,
+			});
 		});
 		await ref(b, 'run').click();
 		await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
@@ -201,7 +215,9 @@ test.describe('runnable code: issue 18', () => {
 		expect(writes.filter((w, i) => i > 0 && w === writes[i - 1])).toEqual([]);
 	});
 
-	test('a deep link with out-of-range values shows them adjusted and says so; nothing downloads until Run replays it', async ({ page }) => {
+	test('a deep link with out-of-range values shows them adjusted and says so; nothing downloads until Run replays it', async ({
+		page,
+	}) => {
 		const heavy = watchHeavy(page);
 		const url = new URL(localUrl(LESSON));
 		url.search = 'rc=generate&prompt=hi&max=1e999&decode=sample&temp=-5&topk=99999&topp=7&seed=-3&step=4';
@@ -236,7 +252,9 @@ test.describe('runnable code: issue 18', () => {
 	});
 
 	test('under Save-Data, a deep link downloads nothing without a click', async ({ page }) => {
-		await page.addInitScript(() => Object.defineProperty(navigator, 'connection', { value: { saveData: true, effectiveType: '4g' } }));
+		await page.addInitScript(() =>
+			Object.defineProperty(navigator, 'connection', { value: { saveData: true, effectiveType: '4g' } }),
+		);
 		const heavy = watchHeavy(page);
 		await page.goto(`${LESSON}?rc=generate&prompt=In+the+beginning&max=2&step=3#rc-generate`);
 		await expect(ref(block(page), 'run')).toHaveText(/Run to replay step 4/);
@@ -245,8 +263,12 @@ test.describe('runnable code: issue 18', () => {
 		expect(heavy).toEqual([]);
 	});
 
-	test('under Save-Data, hovering or focusing Run fetches nothing, not even the runtime\'s small client code', async ({ page }) => {
-		await page.addInitScript(() => Object.defineProperty(navigator, 'connection', { value: { saveData: true, effectiveType: '4g' } }));
+	test("under Save-Data, hovering or focusing Run fetches nothing, not even the runtime's small client code", async ({
+		page,
+	}) => {
+		await page.addInitScript(() =>
+			Object.defineProperty(navigator, 'connection', { value: { saveData: true, effectiveType: '4g' } }),
+		);
 		const scripts: string[] = [];
 		await page.goto(LESSON);
 		await page.waitForLoadState('networkidle');
@@ -278,10 +300,17 @@ test.describe('runnable code: issue 18', () => {
 		await expect(max).toHaveValue('30');
 	});
 
-	test('a prompt longer than the context: the page says how much was dropped and shows only what the model saw', async ({ page }) => {
+	test('a prompt longer than the context: the page says how much was dropped and shows only what the model saw', async ({
+		page,
+	}) => {
 		// Symbols and digits are rare in the training text, so each is about one token: 500 characters > 256 tokens.
 		const prompt = Array.from({ length: 500 }, (_, i) => '!#%&*+/<=>?@^~|0123456789'[(i * 7) % 25]).join('');
-		const events = await nodeRun(prompt, { maxNewTokens: 1, mode: 'cached', sampling: { strategy: 'greedy' }, topCandidates: 5 });
+		const events = await nodeRun(prompt, {
+			maxNewTokens: 1,
+			mode: 'cached',
+			sampling: { strategy: 'greedy' },
+			topCandidates: 5,
+		});
 		const encoded = events[0] as EncodeEvent;
 		expect(encoded.truncated).toBeDefined();
 		await page.goto(LESSON);
@@ -292,14 +321,16 @@ test.describe('runnable code: issue 18', () => {
 		await ref(b, 'run').click();
 		await expect(b).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(ref(b, 'run-notes')).toBeVisible();
-		await expect(ref(b, 'run-notes')).toContainText(`its first ${encoded.truncated!.droppedTokens} tokens were dropped`);
+		await expect(ref(b, 'run-notes')).toContainText(
+			`its first ${encoded.truncated!.droppedTokens} tokens were dropped`,
+		);
 		const shown = await ref(b, 'out-prompt').textContent();
 		expect(shown!.startsWith('…')).toBe(true);
 		expect(prompt.endsWith(shown!.slice(1))).toBe(true);
 		expect(shown!.length).toBeLessThan(prompt.length);
 	});
 
-	test('text pasted beyond the prompt box\'s 500 characters is cut with a note', async ({ page }) => {
+	test("text pasted beyond the prompt box's 500 characters is cut with a note", async ({ page }) => {
 		await page.goto(LESSON);
 		const b = block(page);
 		const box = ref(b, 'prompt');
@@ -308,7 +339,9 @@ test.describe('runnable code: issue 18', () => {
 		await box.focus();
 		await page.keyboard.press('ControlOrMeta+v');
 		await expect(box).toHaveValue('a'.repeat(500));
-		await expect(ref(b, 'settings-note')).toHaveText(/at most 500 characters: 20 characters of the pasted text were left out/);
+		await expect(ref(b, 'settings-note')).toHaveText(
+			/at most 500 characters: 20 characters of the pasted text were left out/,
+		);
 	});
 
 	test('a right-to-left override at the end of the prompt does not reverse the generated text', async ({ page }) => {

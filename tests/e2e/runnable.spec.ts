@@ -35,7 +35,10 @@ function block(page: Page, id = 'generate'): Locator {
 	return page.locator(`#rc-${id}`);
 }
 
-async function setUp(b: Locator, s: { prompt?: string; max?: number; speed?: 'realtime' | 'slow' | 'step'; mode?: 'naive' | 'cached' }) {
+async function setUp(
+	b: Locator,
+	s: { prompt?: string; max?: number; speed?: 'realtime' | 'slow' | 'step'; mode?: 'naive' | 'cached' },
+) {
 	if (s.prompt !== undefined) await b.locator('[data-rc="prompt"]').fill(s.prompt);
 	if (s.max !== undefined) await b.locator('[data-rc="max"]').fill(String(s.max));
 	if (s.speed) await b.locator(`[data-rc="speed"][value="${s.speed}"]`).check();
@@ -47,7 +50,9 @@ async function setUp(b: Locator, s: { prompt?: string; max?: number; speed?: 're
 }
 
 async function chipIds(b: Locator): Promise<number[]> {
-	return (await b.locator('[data-rc="chips"] > li').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id))));
+	return await b
+		.locator('[data-rc="chips"] > li')
+		.evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.id)));
 }
 
 /** Records every value of the block's data-state, and the step of every lit line, in the page. */
@@ -72,7 +77,10 @@ async function record(b: Locator) {
 			}
 		}).observe(root.querySelector('pre')!, { attributes: true, attributeFilter: ['aria-current'], subtree: true });
 	});
-	return () => b.page().evaluate(() => (window as unknown as { rcLog: { states: string[]; steps: string[]; times: number[] } }).rcLog);
+	return () =>
+		b
+			.page()
+			.evaluate(() => (window as unknown as { rcLog: { states: string[]; steps: string[]; times: number[] } }).rcLog);
 }
 
 test.describe('runnable code: lesson 1', () => {
@@ -94,7 +102,9 @@ test.describe('runnable code: lesson 1', () => {
 		expect(heavy).toEqual([]);
 	});
 
-	test('Run loads the model, shows the backend, streams tokens, and greedy output equals the Node-side loop', async ({ page }) => {
+	test('Run loads the model, shows the backend, streams tokens, and greedy output equals the Node-side loop', async ({
+		page,
+	}) => {
 		const requests: string[] = [];
 		page.on('request', (r) => requests.push(r.url()));
 		await page.goto(LESSON);
@@ -114,7 +124,10 @@ test.describe('runnable code: lesson 1', () => {
 		const chips = b.locator('[data-rc="chips"]');
 		await expect(chips.locator('.rc-chip--gen')).toHaveCount(expected.stats.newTokens);
 		await expect(chips.locator('.rc-chip--prompt')).toHaveCount(expected.ids.length - expected.stats.newTokens);
-		await expect(chips.locator('.rc-chip--gen').first()).toHaveAttribute('aria-label', /^generated token \d+: .*, id \d+$/);
+		await expect(chips.locator('.rc-chip--gen').first()).toHaveAttribute(
+			'aria-label',
+			/^generated token \d+: .*, id \d+$/,
+		);
 
 		expect((await log()).states).toEqual(['idle', 'loading', 'running', 'done']);
 		await expect(b.locator('[data-rc="backend"]')).toHaveText(/Running on (WebGPU|WebAssembly)/);
@@ -131,7 +144,9 @@ test.describe('runnable code: lesson 1', () => {
 		await expect(b.locator('[data-rc="out-gen"]')).toHaveAttribute('aria-live', 'polite');
 	});
 
-	test('slow motion: aria-current="step" moves through the forward, pick, append and EOS lines, in order', async ({ page }) => {
+	test('slow motion: aria-current="step" moves through the forward, pick, append and EOS lines, in order', async ({
+		page,
+	}) => {
 		await page.goto(LESSON);
 		const b = block(page);
 		await setUp(b, { max: 2, speed: 'slow' });
@@ -142,8 +157,12 @@ test.describe('runnable code: lesson 1', () => {
 		await expect(b.locator('.line[aria-current="step"]').first()).toBeVisible({ timeout: 30_000 });
 		// One evaluation, so the lines are read in one frame.
 		const markers = await b.evaluate((root) => ({
-			current: [...root.querySelectorAll('.line[aria-current="step"]')].map((l) => getComputedStyle(l, '::before').content),
-			previous: [...root.querySelectorAll('.line.rc-prev:not([aria-current])')].map((l) => getComputedStyle(l, '::before').content),
+			current: [...root.querySelectorAll('.line[aria-current="step"]')].map(
+				(l) => getComputedStyle(l, '::before').content,
+			),
+			previous: [...root.querySelectorAll('.line.rc-prev:not([aria-current])')].map(
+				(l) => getComputedStyle(l, '::before').content,
+			),
 		}));
 		expect(markers.current.length).toBeGreaterThan(0);
 		for (const m of markers.current) expect(m).toContain('▶');
@@ -172,7 +191,12 @@ test.describe('runnable code: lesson 1', () => {
 		await expect(b).toHaveAttribute('data-current-step', 'encode');
 		await page.waitForTimeout(800);
 		await expect(b).toHaveAttribute('data-event-index', '0');
-		for (const [i, step] of [[1, 'forward'], [2, 'last-logits'], [3, 'select'], [4, 'append']] as const) {
+		for (const [i, step] of [
+			[1, 'forward'],
+			[2, 'last-logits'],
+			[3, 'select'],
+			[4, 'append'],
+		] as const) {
 			await b.locator('[data-rc="step"]').click();
 			await expect(b).toHaveAttribute('data-event-index', String(i), { timeout: 20_000 });
 			await expect(b).toHaveAttribute('data-current-step', step);
@@ -189,7 +213,9 @@ test.describe('runnable code: lesson 1', () => {
 		await setUp(b, { max: 200, speed: 'realtime', mode: 'naive' });
 		await b.locator('[data-rc="run"]').click();
 		await expect(b).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
-		await expect.poll(async () => Number(await b.getAttribute('data-event-index')), { timeout: 30_000 }).toBeGreaterThan(20);
+		await expect
+			.poll(async () => Number(await b.getAttribute('data-event-index')), { timeout: 30_000 })
+			.toBeGreaterThan(20);
 		// How fast Stop lands is the runtime's contract (tests/runtime/generate.test.ts: a stop lands within one
 		// forward pass); here the timeout only guards against a hang.
 		await b.locator('[data-rc="stop"]').click();
@@ -200,7 +226,9 @@ test.describe('runnable code: lesson 1', () => {
 		expect(generated).toBeLessThan(200);
 	});
 
-	test('a deep link restores prompt, settings and step, deterministically; "Copy link" round-trips', async ({ page }) => {
+	test('a deep link restores prompt, settings and step, deterministically; "Copy link" round-trips', async ({
+		page,
+	}) => {
 		const settings: GenerateSettings = {
 			maxNewTokens: 6,
 			mode: 'cached',
@@ -210,7 +238,18 @@ test.describe('runnable code: lesson 1', () => {
 		const prompt = 'In the beginning';
 		const step = 9;
 		const url = new URL(localUrl(LESSON));
-		url.search = new URLSearchParams({ rc: 'generate', prompt, max: '6', mode: 'cached', decode: 'sample', temp: '0.7', topk: '20', topp: '0.9', seed: '7', step: String(step) }).toString();
+		url.search = new URLSearchParams({
+			rc: 'generate',
+			prompt,
+			max: '6',
+			mode: 'cached',
+			decode: 'sample',
+			temp: '0.7',
+			topk: '20',
+			topp: '0.9',
+			seed: '7',
+			step: String(step),
+		}).toString();
 		url.hash = 'rc-generate';
 		await page.goto(url.href);
 		const b = block(page);
@@ -223,7 +262,9 @@ test.describe('runnable code: lesson 1', () => {
 		await expect(b.locator('[data-rc="topp"]')).toHaveValue('0.9');
 		await expect(b.locator('[data-rc="seed"]')).toHaveValue('7');
 		await expect(b.locator('[data-rc="more"]')).toHaveAttribute('open', '');
-		await expect(b.locator('[data-rc="more-summary"]')).toHaveText('KV cache, sampling (temperature 0.7, top-k 20, top-p 0.9, seed 7)');
+		await expect(b.locator('[data-rc="more-summary"]')).toHaveText(
+			'KV cache, sampling (temperature 0.7, top-k 20, top-p 0.9, seed 7)',
+		);
 		// The link waits for one click to replay (no download before it).
 		await expect(b).toHaveAttribute('data-state', 'idle');
 		await expect(b.locator('[data-rc="run"]')).toHaveText(new RegExp(`Run to replay step ${step + 1}`));
@@ -234,7 +275,10 @@ test.describe('runnable code: lesson 1', () => {
 		// The same state as the loop in Node with the same seed, at the same event.
 		const events = await nodeRun(prompt, settings);
 		await expect(b).toHaveAttribute('data-current-step', events[step]!.step);
-		const appended = events.slice(0, step + 1).filter((e) => e.step === 'append').map((e) => (e as { id: number }).id);
+		const appended = events
+			.slice(0, step + 1)
+			.filter((e) => e.step === 'append')
+			.map((e) => (e as { id: number }).id);
 		const promptIds = (events[0] as { ids: number[] }).ids;
 		expect(await chipIds(b)).toEqual([...promptIds, ...appended]);
 		await expect(b.locator('[data-rc="slider"]')).toHaveValue(String(step));
@@ -251,13 +295,23 @@ test.describe('runnable code: lesson 1', () => {
 		await block(page).locator('[data-rc="run"]').click();
 		await expect(block(page)).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
 		await expect(block(page)).toHaveAttribute('data-event-index', String(step - 1));
-		const appendedBefore = events.slice(0, step).filter((e) => e.step === 'append').map((e) => (e as { id: number }).id);
+		const appendedBefore = events
+			.slice(0, step)
+			.filter((e) => e.step === 'append')
+			.map((e) => (e as { id: number }).id);
 		expect(await chipIds(block(page))).toEqual([...promptIds, ...appendedBefore]);
 	});
 
 	test('a deep link past the end of the run opens its last step and says so', async ({ page }) => {
 		const url = new URL(localUrl(LESSON));
-		url.search = new URLSearchParams({ rc: 'generate', prompt: 'In the beginning', max: '2', mode: 'naive', decode: 'greedy', step: '999' }).toString();
+		url.search = new URLSearchParams({
+			rc: 'generate',
+			prompt: 'In the beginning',
+			max: '2',
+			mode: 'naive',
+			decode: 'greedy',
+			step: '999',
+		}).toString();
 		url.hash = 'rc-generate';
 		await page.goto(url.href);
 		const b = block(page);
@@ -268,12 +322,16 @@ test.describe('runnable code: lesson 1', () => {
 		await expect(b).toHaveAttribute('data-current-step', 'done');
 		const done = events.at(-1) as DoneEvent;
 		await expect(b.locator('[data-rc="status"]')).toHaveText(
-			new RegExp(`^Done: ${done.stats.newTokens} new tokens; [^.]+\\. The link asked for step 1000, past the end of this run: showing its last step, ${events.length}\\.$`),
+			new RegExp(
+				`^Done: ${done.stats.newTokens} new tokens; [^.]+\\. The link asked for step 1000, past the end of this run: showing its last step, ${events.length}\\.$`,
+			),
 		);
 		await expect(b.locator('[data-rc="slider"]')).toHaveValue(String(events.length - 1));
 	});
 
-	test('"Ask AI about this step" links carry the code, the step and the visible state, within the URL budget', async ({ page }) => {
+	test('"Ask AI about this step" links carry the code, the step and the visible state, within the URL budget', async ({
+		page,
+	}) => {
 		await page.goto(LESSON);
 		const b = block(page);
 		await setUp(b, { max: 3, speed: 'realtime' });
@@ -285,7 +343,10 @@ test.describe('runnable code: lesson 1', () => {
 		await page.keyboard.press('ArrowRight');
 		await page.keyboard.press('ArrowRight');
 		await expect(b).toHaveAttribute('data-current-step', 'select');
-		for (const [assistant, origin] of [['chatgpt', 'https://chatgpt.com/'], ['claude', 'https://claude.ai/new']] as const) {
+		for (const [assistant, origin] of [
+			['chatgpt', 'https://chatgpt.com/'],
+			['claude', 'https://claude.ai/new'],
+		] as const) {
 			const link = b.locator(`[data-rc="ask"][data-assistant="${assistant}"]`);
 			await link.hover();
 			const href = (await link.getAttribute('href'))!;
@@ -308,7 +369,14 @@ test.describe('runnable code: failures', () => {
 
 	for (const [name, fulfil] of [
 		['a 404', { status: 404, body: 'not found' }],
-		['garbage bytes', { status: 200, body: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)), contentType: 'application/octet-stream' }],
+		[
+			'garbage bytes',
+			{
+				status: 200,
+				body: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)),
+				contentType: 'application/octet-stream',
+			},
+		],
 	] as const) {
 		test(`a model request answered with ${name} shows an error with Retry, and Retry recovers`, async ({ page }) => {
 			await page.route('**/*.onnx', (route) => route.fulfill(fulfil));
@@ -335,7 +403,9 @@ test.describe('runnable code: failures', () => {
 test.describe('runnable code: keyboard, accessibility, layouts', () => {
 	test.describe.configure({ timeout: 240_000 });
 
-	test('keyboard only: Ctrl+Enter runs, Space pauses, → steps, Esc stops, ← scrubs; shortcuts are announced', async ({ page }) => {
+	test('keyboard only: Ctrl+Enter runs, Space pauses, → steps, Esc stops, ← scrubs; shortcuts are announced', async ({
+		page,
+	}) => {
 		await page.goto(LESSON);
 		const b = block(page);
 		// Every shortcut is on its control (aria-keyshortcuts) and listed in the block.
@@ -376,7 +446,9 @@ test.describe('runnable code: keyboard, accessibility, layouts', () => {
 		await page.keyboard.type('40');
 		await page.keyboard.press('ControlOrMeta+Enter');
 		await expect(b).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
-		await expect.poll(async () => Number(await b.getAttribute('data-event-index')), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+		await expect
+			.poll(async () => Number(await b.getAttribute('data-event-index')), { timeout: 30_000 })
+			.toBeGreaterThanOrEqual(1);
 
 		await pre.focus();
 		await page.keyboard.press('Space');
@@ -384,13 +456,16 @@ test.describe('runnable code: keyboard, accessibility, layouts', () => {
 		// An event already requested before the pause may still land; wait until the index settles.
 		let at = -2;
 		await expect
-			.poll(async () => {
-				const before = Number(await b.getAttribute('data-event-index'));
-				await page.waitForTimeout(700);
-				const now = Number(await b.getAttribute('data-event-index'));
-				at = now;
-				return now === before;
-			}, { timeout: 20_000 })
+			.poll(
+				async () => {
+					const before = Number(await b.getAttribute('data-event-index'));
+					await page.waitForTimeout(700);
+					const now = Number(await b.getAttribute('data-event-index'));
+					at = now;
+					return now === before;
+				},
+				{ timeout: 20_000 },
+			)
 			.toBe(true);
 		await page.keyboard.press('ArrowRight');
 		await expect(b).toHaveAttribute('data-event-index', String(at + 1), { timeout: 20_000 });
@@ -412,7 +487,10 @@ test.describe('runnable code: keyboard, accessibility, layouts', () => {
 		await expect(chips.locator('li').first()).toBeFocused();
 		await page.keyboard.press('ArrowRight');
 		await expect(chips.locator('li').nth(1)).toBeFocused();
-		const tip = await chips.locator('li').nth(1).evaluate((li) => getComputedStyle(li, '::after').content);
+		const tip = await chips
+			.locator('li')
+			.nth(1)
+			.evaluate((li) => getComputedStyle(li, '::after').content);
 		expect(tip).toMatch(/id/);
 	});
 
@@ -432,7 +510,9 @@ test.describe('runnable code: keyboard, accessibility, layouts', () => {
 		});
 	}
 
-	test('phone width, dark theme, reduced motion: fits without sideways scrolling and drops transitions', async ({ page }) => {
+	test('phone width, dark theme, reduced motion: fits without sideways scrolling and drops transitions', async ({
+		page,
+	}) => {
 		await page.setViewportSize({ width: 375, height: 812 });
 		await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
 		await page.goto(LESSON);
@@ -444,7 +524,10 @@ test.describe('runnable code: keyboard, accessibility, layouts', () => {
 		expect(overflow).toBeLessThanOrEqual(0);
 		const box = await b.boundingBox();
 		expect(box!.width).toBeLessThanOrEqual(375);
-		const transition = await b.locator('.rc-cand-bar span').first().evaluate((el) => getComputedStyle(el).transitionDuration);
+		const transition = await b
+			.locator('.rc-cand-bar span')
+			.first()
+			.evaluate((el) => getComputedStyle(el).transitionDuration);
 		expect(transition).toBe('0s');
 		await expectAccessible(page);
 		await b.screenshot({ path: 'test-results/runnable-375-dark.png' });

@@ -16,8 +16,17 @@ export interface Harness {
 		prompt: string,
 		settings: GenerateSettings,
 		opts?: object,
-	): Promise<{ ok: boolean; events: StepEvent[]; error?: HarnessError; frames: { longestFrameGapMs: number; frames: number } }>;
-	stepThenStop(prompt: string, settings: GenerateSettings, steps: number): Promise<{ stepped: StepEvent[]; extra: unknown; done: DoneEvent }>;
+	): Promise<{
+		ok: boolean;
+		events: StepEvent[];
+		error?: HarnessError;
+		frames: { longestFrameGapMs: number; frames: number };
+	}>;
+	stepThenStop(
+		prompt: string,
+		settings: GenerateSettings,
+		steps: number,
+	): Promise<{ stepped: StepEvent[]; extra: unknown; done: DoneEvent }>;
 }
 declare global {
 	interface Window {

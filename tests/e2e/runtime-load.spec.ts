@@ -11,7 +11,9 @@ const ONNX = '**/models/kjv-gpt-2m/onnx/model_quantized.onnx';
 test.describe('runtime downloads that go wrong', () => {
 	test.describe.configure({ timeout: 300_000 });
 
-	test('a model request that never answers fails as stalled within the stall timeout; Retry loads', async ({ page }) => {
+	test('a model request that never answers fails as stalled within the stall timeout; Retry loads', async ({
+		page,
+	}) => {
 		const held: Route[] = [];
 		await page.route(ONNX, (route) => void held.push(route)); // never fulfilled
 		await openHarness(page);
@@ -21,7 +23,9 @@ test.describe('runtime downloads that go wrong', () => {
 		expect(load.error).toMatchObject({
 			name: 'RuntimeError',
 			kind: 'stalled',
-			message: expect.stringMatching(/^The model download stalled: no response for 2 s from http.*model_quantized\.onnx$/),
+			message: expect.stringMatching(
+				/^The model download stalled: no response for 2 s from http.*model_quantized\.onnx$/,
+			),
 		});
 
 		await page.unroute(ONNX);
@@ -38,7 +42,10 @@ test.describe('runtime downloads that go wrong', () => {
 		await openHarness(page);
 		const load = await page.evaluate(() => window.runtimeHarness.loadThenCancel({ backend: 'wasm' }, 1500));
 		expect(held.length).toBe(1);
-		expect(load).toMatchObject({ ok: false, error: { name: 'RuntimeError', kind: 'cancelled', message: 'The model load was cancelled.' } });
+		expect(load).toMatchObject({
+			ok: false,
+			error: { name: 'RuntimeError', kind: 'cancelled', message: 'The model load was cancelled.' },
+		});
 		// The worker aborted the request itself: the browser reports it failed, while nobody fulfilled it.
 		await expect.poll(() => failed.some((f) => /model_quantized\.onnx net::ERR_ABORTED/.test(f))).toBe(true);
 

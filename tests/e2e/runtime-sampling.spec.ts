@@ -31,7 +31,9 @@ test.describe('sampling in Chromium', () => {
 		expect(others.some((t) => t !== a)).toBe(true);
 	});
 
-	test('select events carry the step logits and selectMs; the page redraws and replays the draws from them', async ({ page }) => {
+	test('select events carry the step logits and selectMs; the page redraws and replays the draws from them', async ({
+		page,
+	}) => {
 		await openHarness(page);
 		expect((await page.evaluate(() => window.runtimeHarness.load({ backend: 'wasm' }))).error).toBeUndefined();
 		const s = sampled(7, { reportLogits: 'all' });
@@ -45,7 +47,10 @@ test.describe('sampling in Chromium', () => {
 			const values = Float32Array.from(e.logits!.values);
 			expect(values.length).toBe(2048);
 			// Redrawn in the page, the same engine as the worker: the very same numbers.
-			const probs = await page.evaluate(([l, sampling]) => window.runtimeHarness.distribution(l, sampling), [Array.from(values), s.sampling] as const);
+			const probs = await page.evaluate(([l, sampling]) => window.runtimeHarness.distribution(l, sampling), [
+				Array.from(values),
+				s.sampling,
+			] as const);
 			for (const c of e.candidates) expect(c.prob).toBe(probs[c.id]);
 			expect(drawToken(probs, rng())).toBe(e.chosen.id);
 			// Node's Math.exp may differ from Chromium's in the last bit, so across engines the numbers agree closely, not exactly.

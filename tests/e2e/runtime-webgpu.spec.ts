@@ -8,7 +8,13 @@ const chromium = findChromium();
 test.use({
 	launchOptions: {
 		executablePath: chromium?.path,
-		args: [...chromiumArgs, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'],
+		args: [
+			...chromiumArgs,
+			'--enable-unsafe-webgpu',
+			'--enable-features=Vulkan',
+			'--use-angle=swiftshader',
+			'--use-webgpu-adapter=swiftshader',
+		],
 	},
 });
 
@@ -21,7 +27,11 @@ test('WebGPU (SwiftShader) produces the same greedy tokens as WASM', async ({ pa
 		if (!('gpu' in navigator)) return { ok: false, why: 'navigator.gpu is missing' };
 		const a = await (navigator as any).gpu.requestAdapter();
 		if (!a) return { ok: false, why: 'requestAdapter() returned null' };
-		return { ok: true, fallback: Boolean(a.info?.isFallbackAdapter), name: `${a.info?.vendor} ${a.info?.architecture}` };
+		return {
+			ok: true,
+			fallback: Boolean(a.info?.isFallbackAdapter),
+			name: `${a.info?.vendor} ${a.info?.architecture}`,
+		};
 	});
 	test.skip(!adapter.ok, `No WebGPU adapter in this Chromium even with --enable-unsafe-webgpu: ${adapter.why}`);
 
@@ -40,7 +50,10 @@ test('WebGPU (SwiftShader) produces the same greedy tokens as WASM', async ({ pa
 	const gpu = await page.evaluate(() => window.runtimeHarness.load({ backend: 'webgpu' }));
 	expect(gpu.error).toBeUndefined();
 	expect(gpu.info.backend).toMatchObject({ backend: 'webgpu', fellBack: false });
-	const cached = await page.evaluate(([p, s]) => window.runtimeHarness.run(p, s), [prompt, greedy(4, 'cached')] as const);
+	const cached = await page.evaluate(([p, s]) => window.runtimeHarness.run(p, s), [
+		prompt,
+		greedy(4, 'cached'),
+	] as const);
 	expect(cached.error).toBeUndefined();
 	expect(doneOf(cached.events).ids).toEqual(wasmIds);
 	const naive = await page.evaluate(([p, s]) => window.runtimeHarness.run(p, s), [prompt, greedy(2, 'naive')] as const);

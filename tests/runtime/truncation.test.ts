@@ -21,60 +21,67 @@ let rt: RuntimeClient;
 let longTokens = 0;
 
 beforeAll(async () => {
-  rt = createRuntimeClient(connectInProcess());
-  await rt.load({ model: MODEL_URL });
-  // Counted by the tokenizer alone, not by the runtime under test.
-  const json = async (f: string) => JSON.parse(await readFile(path.join(PUBLIC_DIR, 'models/kjv-gpt-2m', f), 'utf8'));
-  const codec = new TextCodec(await json('tokenizer.json'), await json('tokenizer_config.json'));
-  longTokens = codec.encode(SHORT + LONG).length;
+	rt = createRuntimeClient(connectInProcess());
+	await rt.load({ model: MODEL_URL });
+	// Counted by the tokenizer alone, not by the runtime under test.
+	const json = async (f: string) => JSON.parse(await readFile(path.join(PUBLIC_DIR, 'models/kjv-gpt-2m', f), 'utf8'));
+	const codec = new TextCodec(await json('tokenizer.json'), await json('tokenizer_config.json'));
+	longTokens = codec.encode(SHORT + LONG).length;
 });
 
 /** What the page needs from one prompt's encoding when it was cut. */
 function expectCut(e: Pick<EncodeEvent, 'ids' | 'truncated' | 'notices'>, total: number) {
-  const dropped = total - 255;
-  expect(dropped).toBeGreaterThan(0);
-  expect(e.ids).toHaveLength(255);
-  expect(e.truncated).toEqual({ droppedTokens: dropped, contextSize: 256 });
-  expect(e.notices).toEqual([
-    `The prompt is ${total} tokens but the model sees at most 256; its first ${dropped} tokens were dropped so one new token fits.`,
-  ]);
+	const dropped = total - 255;
+	expect(dropped).toBeGreaterThan(0);
+	expect(e.ids).toHaveLength(255);
+	expect(e.truncated).toEqual({ droppedTokens: dropped, contextSize: 256 });
+	expect(e.notices).toEqual([
+		`The prompt is ${total} tokens but the model sees at most 256; its first ${dropped} tokens were dropped so one new token fits.`,
+	]);
 }
 
 const uncut = (e: RowEncoding) => {
-  expect(e.truncated).toBeUndefined();
-  expect(e.notices).toEqual([]);
+	expect(e.truncated).toBeUndefined();
+	expect(e.notices).toEqual([]);
 };
 
 describe('an over-long prompt is reported by every loop, in its first event', () => {
-  it('generate (both modes)', async () => {
-    for (const mode of ['naive', 'cached'] as const) {
-      const events = await collect(rt.generate(SHORT + LONG, { maxNewTokens: 2, mode, sampling }));
-      expect(events[0]!.step).toBe('encode');
-      expectCut(events[0] as EncodeEvent, longTokens);
-    }
-  });
+	it('generate (both modes)', async () => {
+		for (const mode of ['naive', 'cached'] as const) {
+			const events = await collect(rt.generate(SHORT + LONG, { maxNewTokens: 2, mode, sampling }));
+			expect(events[0]!.step).toBe('encode');
+			expectCut(events[0] as EncodeEvent, longTokens);
+		}
+	});
 
-  it('stream', async () => {
-    const events = await collect(rt.run('stream', SHORT + LONG, { maxNewTokens: 2, sampling }));
-    const enc = events[0]!;
-    if (enc.step !== 'encode') throw new Error(`first event is ${enc.step}`);
-    expectCut(enc, longTokens);
-  });
+	it('stream', async () => {
+		const events = await collect(rt.run('stream', SHORT + LONG, { maxNewTokens: 2, sampling }));
+		const enc = events[0]!;
+		if (enc.step !== 'encode') throw new Error(`first event is ${enc.step}`);
+		expectCut(enc, longTokens);
+	});
 
-  it('batched: per row, only the long row', async () => {
-    const events = await collect(rt.run('batched', [SHORT, SHORT + LONG], { maxNewTokens: 2, mode: 'cached', sampling }));
-    const enc = events[0]!;
-    if (enc.step !== 'encode') throw new Error(`first event is ${enc.step}`);
-    uncut(enc.rows[0]!);
-    expectCut(enc.rows[1]!, longTokens);
-  });
+	it('batched: per row, only the long row', async () => {
+		const events = await collect(
+			rt.run('batched', [SHORT, SHORT + LONG], { maxNewTokens: 2, mode: 'cached', sampling }),
+		);
+		const enc = events[0]!;
+		if (enc.step !== 'encode') throw new Error(`first event is ${enc.step}`);
+		uncut(enc.rows[0]!);
+		expectCut(enc.rows[1]!, longTokens);
+	});
 
-  it('continuous: per request, only the long one', async () => {
-    const input = { requests: [{ prompt: SHORT + LONG, maxNewTokens: 2 }, { prompt: SHORT, maxNewTokens: 2 }] };
-    const events = await collect(rt.run('continuous', input, { slots: 2, sampling }));
-    const enc = events[0]!;
-    if (enc.step !== 'encode') throw new Error(`first event is ${enc.step}`);
-    expectCut(enc.requests[0]!, longTokens);
-    uncut(enc.requests[1]!);
-  });
+	it('continuous: per request, only the long one', async () => {
+		const input = {
+			requests: [
+				{ prompt: SHORT + LONG, maxNewTokens: 2 },
+				{ prompt: SHORT, maxNewTokens: 2 },
+			],
+		};
+		const events = await collect(rt.run('continuous', input, { slots: 2, sampling }));
+		const enc = events[0]!;
+		if (enc.step !== 'encode') throw new Error(`first event is ${enc.step}`);
+		expectCut(enc.requests[0]!, longTokens);
+		uncut(enc.requests[1]!);
+	});
 });

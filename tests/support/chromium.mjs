@@ -93,7 +93,11 @@ export async function ensureChromium({ log = console.log } = {}) {
 
 	if (process.platform === 'linux' && hasCommand('apt-get')) {
 		const isRoot = process.getuid?.() === 0;
-		const sudo = isRoot ? [] : hasCommand('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : null;
+		const sudo = isRoot
+			? []
+			: hasCommand('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0
+				? ['sudo', '-n']
+				: null;
 		if (sudo) {
 			log('Chromium: download failed; installing the distribution package (apt-get install chromium)…');
 			const apt = (...args) => {
@@ -114,6 +118,6 @@ export async function ensureChromium({ log = console.log } = {}) {
 	}
 
 	throw new Error(
-		'No Chromium found and none could be installed. Install Chromium or Chrome, or set CHROMIUM_PATH to its executable.'
+		'No Chromium found and none could be installed. Install Chromium or Chrome, or set CHROMIUM_PATH to its executable.',
 	);
 }

@@ -13,7 +13,12 @@ describe('bench floor model', () => {
 
 	it("finds every weight MatMul of the model, the tied LM head included, with the config's shapes", () => {
 		const d = config.n_embd;
-		const layer = [[d, 3 * d], [d, d], [d, 4 * d], [4 * d, d]];
+		const layer = [
+			[d, 3 * d],
+			[d, d],
+			[d, 4 * d],
+			[4 * d, d],
+		];
 		const expected = [...Array.from({ length: config.n_layer }, () => layer).flat(), [d, config.vocab_size]];
 		expect(q8.map((w) => w.dims)).toEqual(expected);
 		expect(fp32.map((w) => w.dims)).toEqual(expected);

@@ -59,10 +59,24 @@ describe('bench byte accounting', () => {
 		expect(classify('/favicon.svg')).toBe('image');
 	});
 	it('flags every runtime asset that must wait for Run, and nothing of the page', () => {
-		for (const p of ['/ort/ort-wasm-simd-threaded.wasm', '/ort/ort-wasm-simd-threaded.mjs', '/_astro/ort.wasm.min-CXyKBLCS.js', '/models/kjv-gpt-2m/tokenizer.json', '/models/kjv-gpt-2m/onnx/model.onnx', '/x/y.wasm']) {
+		for (const p of [
+			'/ort/ort-wasm-simd-threaded.wasm',
+			'/ort/ort-wasm-simd-threaded.mjs',
+			'/_astro/ort.wasm.min-CXyKBLCS.js',
+			'/models/kjv-gpt-2m/tokenizer.json',
+			'/models/kjv-gpt-2m/onnx/model.onnx',
+			'/x/y.wasm',
+		]) {
 			expect(isRuntimeAsset(p), p).toBe(true);
 		}
-		for (const p of ['/', '/lessons/the-autoregressive-loop/', '/_astro/RunnableCode.astro_astro_type_script_index_0_lang.D7LuRHDg.js', '/_astro/print.css', '/favicon.svg', '/_astro/sort.js']) {
+		for (const p of [
+			'/',
+			'/lessons/the-autoregressive-loop/',
+			'/_astro/RunnableCode.astro_astro_type_script_index_0_lang.D7LuRHDg.js',
+			'/_astro/print.css',
+			'/favicon.svg',
+			'/_astro/sort.js',
+		]) {
 			expect(isRuntimeAsset(p), p).toBe(false);
 		}
 	});
@@ -95,7 +109,13 @@ describe('bench targets and table', () => {
 		expect([true, false, null].map(metLabel)).toEqual(['yes', 'NO', '-']);
 	});
 	it('pads columns under a rule', () => {
-		const t = formatTable(['measure', 'value'], [['(c)/(a)', '1.050'], ['x', 2]]);
+		const t = formatTable(
+			['measure', 'value'],
+			[
+				['(c)/(a)', '1.050'],
+				['x', 2],
+			],
+		);
 		expect(t.split('\n')).toEqual(['measure  value', '-------  -----', '(c)/(a)  1.050', 'x        2']);
 	});
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findChromium } from '../support/chromium.mjs';
 
-const existing = (...paths: string[]) => (path: string) => paths.includes(path);
+const existing =
+	(...paths: string[]) =>
+	(path: string) =>
+		paths.includes(path);
 
 describe('findChromium', () => {
 	it('prefers an explicit CHROMIUM_PATH', () => {
@@ -25,6 +28,8 @@ describe('findChromium', () => {
 	});
 
 	it('returns null when there is nothing to use', () => {
-		expect(findChromium({ env: {}, exists: existing(), playwrightPath: '/pw/chrome', candidates: ['/usr/bin/chromium'] })).toBeNull();
+		expect(
+			findChromium({ env: {}, exists: existing(), playwrightPath: '/pw/chrome', candidates: ['/usr/bin/chromium'] }),
+		).toBeNull();
 	});
 });

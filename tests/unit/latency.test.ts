@@ -16,8 +16,13 @@ import {
 
 /** Every number a result holds, so one check can rule out NaN and Infinity anywhere in it. */
 const numbersIn = (value: unknown): number[] =>
-	typeof value === 'number' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(numbersIn) : [];
-const expectAllFinite = (value: unknown) => expect(numbersIn(value).every(Number.isFinite), JSON.stringify(value)).toBe(true);
+	typeof value === 'number'
+		? [value]
+		: value && typeof value === 'object'
+			? Object.values(value).flatMap(numbersIn)
+			: [];
+const expectAllFinite = (value: unknown) =>
+	expect(numbersIn(value).every(Number.isFinite), JSON.stringify(value)).toBe(true);
 
 describe('timePerOutputToken', () => {
 	it('is (total − TTFT) / (N − 1): the first token belongs to TTFT', () => {
@@ -38,12 +43,22 @@ describe('timePerOutputToken', () => {
 
 	it('rejects timings that cannot be measurements, naming the field', () => {
 		const run: RequestTiming = { outputTokens: 4, ttftMs: 10, totalMs: 40 };
-		expect(() => timePerOutputToken({ ...run, outputTokens: 0 })).toThrow('outputTokens must be a positive whole number, got 0.');
+		expect(() => timePerOutputToken({ ...run, outputTokens: 0 })).toThrow(
+			'outputTokens must be a positive whole number, got 0.',
+		);
 		expect(() => timePerOutputToken({ ...run, outputTokens: 2.5 })).toThrow(ServingMathInputError);
-		expect(() => timePerOutputToken({ ...run, ttftMs: -1 })).toThrow('ttftMs must be a finite number of milliseconds ≥ 0, got -1.');
-		expect(() => timePerOutputToken({ ...run, totalMs: Number.NaN })).toThrow('totalMs must be a finite number of milliseconds ≥ 0, got NaN.');
-		expect(() => timePerOutputToken({ ...run, totalMs: Number.POSITIVE_INFINITY })).toThrow(/totalMs must be a finite number/);
-		expect(() => timePerOutputToken({ ...run, totalMs: 5 })).toThrow('totalMs (5) cannot be less than ttftMs (10): the first token is part of the request.');
+		expect(() => timePerOutputToken({ ...run, ttftMs: -1 })).toThrow(
+			'ttftMs must be a finite number of milliseconds ≥ 0, got -1.',
+		);
+		expect(() => timePerOutputToken({ ...run, totalMs: Number.NaN })).toThrow(
+			'totalMs must be a finite number of milliseconds ≥ 0, got NaN.',
+		);
+		expect(() => timePerOutputToken({ ...run, totalMs: Number.POSITIVE_INFINITY })).toThrow(
+			/totalMs must be a finite number/,
+		);
+		expect(() => timePerOutputToken({ ...run, totalMs: 5 })).toThrow(
+			'totalMs (5) cannot be less than ttftMs (10): the first token is part of the request.',
+		);
 		expect(() => timePerOutputToken(null as unknown as RequestTiming)).toThrow(ServingMathInputError);
 	});
 });
@@ -79,7 +94,12 @@ describe('predictTotalMs and predictionError', () => {
 	});
 
 	it('gives the error in ms and relative to the measurement, signed so + means predicted too slow', () => {
-		expect(predictionError(1100, 1000)).toEqual({ predictedMs: 1100, measuredMs: 1000, errorMs: 100, relative: { ok: true, value: 0.1 } });
+		expect(predictionError(1100, 1000)).toEqual({
+			predictedMs: 1100,
+			measuredMs: 1000,
+			errorMs: 100,
+			relative: { ok: true, value: 0.1 },
+		});
 		expect(predictionError(450, 500).relative).toEqual({ ok: true, value: -0.1 });
 		expect(predictionError(500, 500).relative).toEqual({ ok: true, value: 0 });
 	});
@@ -122,7 +142,10 @@ describe('tokens per second', () => {
 	});
 
 	it('has no decode rate for one token, or when decode took no measurable time', () => {
-		expect(decodeTokensPerSecond({ outputTokens: 1, ttftMs: 10, totalMs: 10 })).toEqual({ ok: false, reason: expect.stringContaining('no decode phase') });
+		expect(decodeTokensPerSecond({ outputTokens: 1, ttftMs: 10, totalMs: 10 })).toEqual({
+			ok: false,
+			reason: expect.stringContaining('no decode phase'),
+		});
 		expect(decodeTokensPerSecond({ outputTokens: 4, ttftMs: 10, totalMs: 10 }).ok).toBe(false);
 	});
 });
@@ -148,7 +171,12 @@ describe('fitLine (ordinary least squares)', () => {
 	});
 
 	it('fits two points exactly', () => {
-		expect(fitLine([{ x: 8, y: 100 }, { x: 16, y: 180 }])).toEqual({ ok: true, value: { slope: 10, intercept: 20, rSquared: 1, points: 2 } });
+		expect(
+			fitLine([
+				{ x: 8, y: 100 },
+				{ x: 16, y: 180 },
+			]),
+		).toEqual({ ok: true, value: { slope: 10, intercept: 20, rSquared: 1, points: 2 } });
 	});
 
 	it('gives r² = 1 and slope 0 for points on a flat line, not 0/0', () => {
@@ -165,17 +193,28 @@ describe('fitLine (ordinary least squares)', () => {
 	});
 
 	it('says so, instead of returning Infinity or NaN, when the sums overflow', () => {
-		const fit = fitLine([{ x: -1e200, y: 0 }, { x: 1e200, y: 1e300 }]);
+		const fit = fitLine([
+			{ x: -1e200, y: 0 },
+			{ x: 1e200, y: 1e300 },
+		]);
 		expect(fit).toEqual({ ok: false, reason: expect.stringContaining('too large') });
 	});
 
 	it('explains why a single point has no line, and gives its y', () => {
 		const fit = fitLine([{ x: 16, y: 240 }]);
-		expect(fit).toEqual({ ok: false, reason: expect.stringMatching(/^One point \(x = 16\) does not determine a line/), meanY: 240 });
+		expect(fit).toEqual({
+			ok: false,
+			reason: expect.stringMatching(/^One point \(x = 16\) does not determine a line/),
+			meanY: 240,
+		});
 	});
 
 	it('explains why points that all share one x have no slope, and gives their mean y', () => {
-		const fit = fitLine([{ x: 32, y: 10 }, { x: 32, y: 14 }, { x: 32, y: 12 }]);
+		const fit = fitLine([
+			{ x: 32, y: 10 },
+			{ x: 32, y: 14 },
+			{ x: 32, y: 12 },
+		]);
 		expect(fit).toEqual({ ok: false, reason: expect.stringMatching(/^All 3 points have x = 32/), meanY: 12 });
 		expectAllFinite(fit);
 	});
@@ -201,7 +240,10 @@ describe('fitLatencyLine', () => {
 	});
 
 	it('averages out noise in the totals', () => {
-		const runs = sweep(150, 20, [8, 16, 32, 64, 128]).map((run, i) => ({ ...run, totalMs: run.totalMs + (i % 2 ? 6 : -6) }));
+		const runs = sweep(150, 20, [8, 16, 32, 64, 128]).map((run, i) => ({
+			...run,
+			totalMs: run.totalMs + (i % 2 ? 6 : -6),
+		}));
 		const fit = fitLatencyLine(runs);
 		if (!fit.ok) throw new Error(fit.reason);
 		expect(fit.value.tpotMs).toBeGreaterThan(19.5);
@@ -212,7 +254,11 @@ describe('fitLatencyLine', () => {
 
 	it('says a sweep at one output length (or one run, N = 1 included) cannot give a slope', () => {
 		const same = fitLatencyLine(sweep(150, 20, [32, 32, 32]));
-		expect(same).toEqual({ ok: false, reason: expect.stringMatching(/^All 3 runs at N = 32 .*two different output lengths/), meanTotalMs: 770 });
+		expect(same).toEqual({
+			ok: false,
+			reason: expect.stringMatching(/^All 3 runs at N = 32 .*two different output lengths/),
+			meanTotalMs: 770,
+		});
 		const one = fitLatencyLine([{ outputTokens: 1, ttftMs: 90, totalMs: 90 }]);
 		expect(one).toEqual({ ok: false, reason: expect.stringMatching(/^One run at N = 1 /), meanTotalMs: 90 });
 		expect(fitLatencyLine([])).toEqual({ ok: false, reason: 'There are no runs to fit a line to.' });

@@ -9,7 +9,10 @@ describe('the llms.txt lesson list', () => {
 	it('reads lessons in file order with quoted and plain frontmatter', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'lessons-'));
 		writeFileSync(join(dir, '02-b.mdx'), '---\ntitle: "Batching"\nslug: lessons/batching\n---\nBody: not a field\n');
-		writeFileSync(join(dir, '01-a.mdx'), "---\ntitle: The loop\nslug: lessons/the-loop\ndescription: 'One pass per token.'\n---\n");
+		writeFileSync(
+			join(dir, '01-a.mdx'),
+			"---\ntitle: The loop\nslug: lessons/the-loop\ndescription: 'One pass per token.'\n---\n",
+		);
 		writeFileSync(join(dir, 'notes.txt'), 'ignored');
 		const lessons = readLessons(pathToFileURL(dir + '/'));
 		expect(lessons).toEqual([
@@ -18,7 +21,7 @@ describe('the llms.txt lesson list', () => {
 		]);
 		expect(llmsLessonSection(lessons, 'https://example.org/tbt')).toBe(
 			'## Lessons\n\n- [The loop](https://example.org/tbt/lessons/the-loop.md): One pass per token.\n' +
-				'- [Batching](https://example.org/tbt/lessons/batching.md)'
+				'- [Batching](https://example.org/tbt/lessons/batching.md)',
 		);
 	});
 
@@ -26,7 +29,10 @@ describe('the llms.txt lesson list', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'lessons-'));
 		writeFileSync(join(dir, '01-a.mdx'), '---\ntitle: The loop\nslug: lessons/the-loop\ndraft: false\n---\n');
 		writeFileSync(join(dir, '02-b.mdx'), '---\ntitle: Latency\nslug: lessons/latency\ndraft: true\n---\n');
-		writeFileSync(join(dir, '03-c.mdx'), '---\ntitle: Sampling\nslug: lessons/sampling\n---\nNot frontmatter:\ndraft: true\n');
+		writeFileSync(
+			join(dir, '03-c.mdx'),
+			'---\ntitle: Sampling\nslug: lessons/sampling\n---\nNot frontmatter:\ndraft: true\n',
+		);
 		const url = pathToFileURL(dir + '/');
 		expect(readLessons(url).map((lesson) => lesson.slug)).toEqual(['lessons/the-loop', 'lessons/sampling']);
 		expect(readLessons(url, { includeDrafts: true }).map(({ slug, draft }) => [slug, draft])).toEqual([

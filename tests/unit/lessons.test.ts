@@ -19,7 +19,12 @@ describe('lessons', () => {
 	});
 
 	it('sort by sidebar order, then title, with unordered lessons last', () => {
-		const sorted = [entry('lessons/c', 'C'), entry('lessons/b', 'B', 2), entry('lessons/z', 'Z', 1), entry('lessons/a', 'A')]
+		const sorted = [
+			entry('lessons/c', 'C'),
+			entry('lessons/b', 'B', 2),
+			entry('lessons/z', 'Z', 1),
+			entry('lessons/a', 'A'),
+		]
 			.sort(compareLessons)
 			.map((e) => e.data.title);
 		expect(sorted).toEqual(['Z', 'B', 'A', 'C']);

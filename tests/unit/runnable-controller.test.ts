@@ -81,12 +81,19 @@ interface Settings {
 
 /** A source whose prepare() the test resolves or rejects by hand. */
 function fakeSource(behaviour: { ignoreStop?: boolean; failAt?: number } = {}) {
-	const prepares: Array<{ resolve: () => void; reject: (e: unknown) => void; onProgress: (p: PrepareProgress) => void; signal?: AbortSignal }> = [];
+	const prepares: Array<{
+		resolve: () => void;
+		reject: (e: unknown) => void;
+		onProgress: (p: PrepareProgress) => void;
+		signal?: AbortSignal;
+	}> = [];
 	const streams: FakeStream[] = [];
 	const started: Settings[] = [];
 	const source: RunSource<Settings, Ev, string> = {
 		prepare(onProgress, signal) {
-			return new Promise<string>((resolve, reject) => prepares.push({ resolve: () => resolve('model info'), reject, onProgress, signal }));
+			return new Promise<string>((resolve, reject) =>
+				prepares.push({ resolve: () => resolve('model info'), reject, onProgress, signal }),
+			);
 		},
 		start(settings, { startPaused }) {
 			started.push(settings);
@@ -102,7 +109,13 @@ function fakeSource(behaviour: { ignoreStop?: boolean; failAt?: number } = {}) {
 /** Every (state, input) pair the controller took, across all tests. */
 const taken = new Set<string>();
 
-function setUp(options: { pace?: 'realtime' | 'slow' | 'step'; waitForShown?: boolean; behaviour?: { ignoreStop?: boolean; failAt?: number } } = {}) {
+function setUp(
+	options: {
+		pace?: 'realtime' | 'slow' | 'step';
+		waitForShown?: boolean;
+		behaviour?: { ignoreStop?: boolean; failAt?: number };
+	} = {},
+) {
 	const fake = fakeSource(options.behaviour);
 	let prompt = 'In the beginning';
 	const c = new RunController<Settings, Ev, string>({
@@ -194,7 +207,7 @@ describe('running', () => {
 		expect(t.c.state).toBe('done');
 	});
 
-	it('a failed load shows the source\'s message; Retry runs again from the error', async () => {
+	it("a failed load shows the source's message; Retry runs again from the error", async () => {
 		const t = setUp();
 		const run = t.c.run();
 		t.prepares[0]!.reject(new Error('404'));
@@ -481,7 +494,7 @@ describe('stopping', () => {
 		expect(t.changes.length).toBe(changesAfterStop);
 	});
 
-	it('Stop mid-run ends with the source\'s final event', async () => {
+	it("Stop mid-run ends with the source's final event", async () => {
 		const t = setUp({ pace: 'step' });
 		void t.c.run();
 		t.prepares[0]!.resolve();
@@ -585,6 +598,8 @@ describe('scrubbing and deep links', () => {
 
 afterAll(() => {
 	// Every move in the table was taken by some test above.
-	const table = RUN_STATES.flatMap((state) => (Object.keys(TRANSITIONS[state]) as RunInput[]).map((input) => `${state}:${input}`));
+	const table = RUN_STATES.flatMap((state) =>
+		(Object.keys(TRANSITIONS[state]) as RunInput[]).map((input) => `${state}:${input}`),
+	);
 	expect(table.filter((entry) => !taken.has(entry))).toEqual([]);
 });

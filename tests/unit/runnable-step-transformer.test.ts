@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { codeToHtml } from 'shiki';
-import { parseStepAnnotations as parseWith, stepTransformer, StepAnnotationError } from '../../src/components/runnable/step-transformer';
+import {
+	parseStepAnnotations as parseWith,
+	stepTransformer,
+	StepAnnotationError,
+} from '../../src/components/runnable/step-transformer';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
 
 const generate = LOOP_VOCABULARIES.generate;
@@ -38,7 +42,9 @@ describe('parseStepAnnotations', () => {
 	});
 
 	it('accepts // comments for JavaScript and TypeScript', () => {
-		const { code, lineSteps } = parseStepAnnotations('const out = await model(ids); // [!step forward]\nids.push(next); //[!step append]');
+		const { code, lineSteps } = parseStepAnnotations(
+			'const out = await model(ids); // [!step forward]\nids.push(next); //[!step append]',
+		);
 		expect(code).toBe('const out = await model(ids);\nids.push(next);');
 		expect(lineSteps.get(1)).toEqual(['forward']);
 		expect(lineSteps.get(2)).toEqual(['append']);
@@ -59,7 +65,9 @@ describe('parseStepAnnotations', () => {
 		} catch (error) {
 			expect(error).toBeInstanceOf(StepAnnotationError);
 			expect((error as StepAnnotationError).line).toBe(3);
-			expect((error as Error).message).toContain('Known steps: encode, forward, last-logits, select, append, eos-check, done');
+			expect((error as Error).message).toContain(
+				'Known steps: encode, forward, last-logits, select, append, eos-check, done',
+			);
 		}
 	});
 
@@ -91,12 +99,20 @@ describe('stepTransformer with Shiki', () => {
 
 	it('fails the render (the build) on an unknown step', async () => {
 		await expect(
-			codeToHtml('x = 1  # [!step sample]', { lang: 'python', theme: 'github-light', transformers: [stepTransformer({ listing: 'demo', vocabulary: generate })] }),
+			codeToHtml('x = 1  # [!step sample]', {
+				lang: 'python',
+				theme: 'github-light',
+				transformers: [stepTransformer({ listing: 'demo', vocabulary: generate })],
+			}),
 		).rejects.toThrowError(/Unknown step "sample" \(demo, line 1\)/);
 	});
 
-	it('takes the loop\'s vocabulary as an option: another loop\'s steps are accepted, in that loop\'s order', async () => {
-		const listing = ['while queue:  # [!step admit]', '    out = model(batch)  # [!step forward]', '    drop(finished)  # [!step evict]'].join('\n');
+	it("takes the loop's vocabulary as an option: another loop's steps are accepted, in that loop's order", async () => {
+		const listing = [
+			'while queue:  # [!step admit]',
+			'    out = model(batch)  # [!step forward]',
+			'    drop(finished)  # [!step evict]',
+		].join('\n');
 		const html = await codeToHtml(listing, {
 			lang: 'python',
 			theme: 'github-light',
@@ -106,11 +122,15 @@ describe('stepTransformer with Shiki', () => {
 		expect(html).toContain('data-step="evict"');
 		// The generate loop has no such step: the same listing fails there, naming listing and line.
 		await expect(
-			codeToHtml(listing, { lang: 'python', theme: 'github-light', transformers: [stepTransformer({ listing: 'lesson-1', vocabulary: generate })] }),
+			codeToHtml(listing, {
+				lang: 'python',
+				theme: 'github-light',
+				transformers: [stepTransformer({ listing: 'lesson-1', vocabulary: generate })],
+			}),
 		).rejects.toThrowError(/Unknown step "admit" \(lesson-1, line 1\)/);
 	});
 
-	it('fails on a step of the generate loop that the other loop lacks, listing that loop\'s steps', () => {
+	it("fails on a step of the generate loop that the other loop lacks, listing that loop's steps", () => {
 		expect(() => parseWith('x\nids = pick(l)  # [!step last-logits]', batched, 'batch-demo')).toThrowError(
 			/Unknown step "last-logits" \(batch-demo, line 2\)[^]*Known steps: admit, forward, select, append, evict, done\./,
 		);

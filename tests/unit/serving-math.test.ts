@@ -102,7 +102,9 @@ describe('published model configurations', () => {
 	});
 
 	it('name the known models when asked for an unknown one', () => {
-		expect(() => getModel('gpt-5')).toThrow('Unknown model "gpt-5". Known models: kjv-gpt-2m, llama-3-8b, llama-3-70b.');
+		expect(() => getModel('gpt-5')).toThrow(
+			'Unknown model "gpt-5". Known models: kjv-gpt-2m, llama-3-8b, llama-3-70b.',
+		);
 	});
 });
 

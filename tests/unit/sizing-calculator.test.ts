@@ -21,7 +21,10 @@ describe('parseNumberField', () => {
 	});
 
 	it('clamps zero or negative users and prices to the least that means something', () => {
-		expect(parseNumberField('0', rules.users, 8)).toEqual({ value: 1, message: 'Concurrent users must be at least 1; using 1.' });
+		expect(parseNumberField('0', rules.users, 8)).toEqual({
+			value: 1,
+			message: 'Concurrent users must be at least 1; using 1.',
+		});
 		expect(parseNumberField('-5', rules.users, 8).value).toBe(1);
 		expect(parseNumberField('0', rules.pricePerGpuHour, 2)).toEqual({
 			value: 0.01,
@@ -40,7 +43,10 @@ describe('parseNumberField', () => {
 	});
 
 	it('rounds fractions of whole-number fields', () => {
-		expect(parseNumberField('2.6', rules.users, 8)).toEqual({ value: 3, message: 'Concurrent users must be a whole number; using 3.' });
+		expect(parseNumberField('2.6', rules.users, 8)).toEqual({
+			value: 3,
+			message: 'Concurrent users must be a whole number; using 3.',
+		});
 	});
 });
 
@@ -57,7 +63,9 @@ describe('calculatorView', () => {
 		expect(view.figures.maxSequences.value).toBe('59');
 		expect(view.figures.stepFloor.working).toBe('24.65 GB ÷ 3.35 TB/s');
 		expect(view.figures.stepFloor.value).toBe('7.36 ms');
-		expect(view.summary).toMatch(/^Llama-3-8B \(bf16 weights, bf16 KV\) on one NVIDIA H100 SXM, 8 users at 8,192 tokens: fits with 55.35 GB left/);
+		expect(view.summary).toMatch(
+			/^Llama-3-8B \(bf16 weights, bf16 KV\) on one NVIDIA H100 SXM, 8 users at 8,192 tokens: fits with 55.35 GB left/,
+		);
 	});
 
 	it('at one user and one token of context gives the brief’s 4.8 ms floor', () => {
@@ -71,7 +79,9 @@ describe('calculatorView', () => {
 	it('says by how much a model does not fit, and shows no speed or price for it', () => {
 		const view = calculatorView({ ...DEFAULT_STATE, modelId: 'llama-3-70b', users: 1 });
 		expect(view.fits).toBe(false);
-		expect(view.verdict).toBe('Does not fit: the weights alone need 141.11 GB of the GPU’s 80 GB, 63.79 GB too much with the caches.');
+		expect(view.verdict).toBe(
+			'Does not fit: the weights alone need 141.11 GB of the GPU’s 80 GB, 63.79 GB too much with the caches.',
+		);
 		expect(view.figures.memoryLeft.value).toBe('63.79 GB short');
 		for (const key of ['stepFloor', 'tokensPerUser', 'tokensTotal', 'tokensPerHour', 'costPerMillion'] as const) {
 			expect(view.figures[key].value).toBe('does not fit');
@@ -93,8 +103,22 @@ describe('calculatorView', () => {
 			for (const contextTokens of [1, 8192]) {
 				for (const pricePerGpuHour of [0.01, 1000]) {
 					for (const gpuId of ['h100-sxm', 'l4'] as const) {
-						const view = calculatorView({ ...DEFAULT_STATE, users, contextTokens, pricePerGpuHour, gpuId, kvDtype: 'fp8', weightDtype: 'int8' });
-						const texts = [view.summary, view.verdict, view.chart.description, view.chart.path, ...FIGURES.flatMap((k) => [view.figures[k].value, view.figures[k].working])];
+						const view = calculatorView({
+							...DEFAULT_STATE,
+							users,
+							contextTokens,
+							pricePerGpuHour,
+							gpuId,
+							kvDtype: 'fp8',
+							weightDtype: 'int8',
+						});
+						const texts = [
+							view.summary,
+							view.verdict,
+							view.chart.description,
+							view.chart.path,
+							...FIGURES.flatMap((k) => [view.figures[k].value, view.figures[k].working]),
+						];
 						for (const text of texts) expect(finite(text), text).toBe(true);
 						for (const p of view.chart.points) expect(Number.isFinite(p.x) && Number.isFinite(p.y)).toBe(true);
 					}

@@ -127,7 +127,11 @@ describe('sizeDeployment', () => {
 
 	it('says by how much a model does not fit: Llama-3-70B bf16 on one H100 is 61.1 GB short at batch 1', () => {
 		const s = sizeDeployment(
-			llama8bOnH100({ weightBytes: 141_107_412_992, kvBytesPerToken: kvBytesPerToken(kvShapeOf(llama70b)), contextTokens: 8192 }),
+			llama8bOnH100({
+				weightBytes: 141_107_412_992,
+				kvBytesPerToken: kvBytesPerToken(kvShapeOf(llama70b)),
+				contextTokens: 8192,
+			}),
 		);
 		expect(s.fits).toBe(false);
 		expect(s.maxConcurrentSequences).toBe(0);
@@ -158,9 +162,9 @@ describe('sizeDeployment', () => {
 	}
 
 	it('never returns NaN or Infinity: inputs too large to compute are refused', () => {
-		expect(() => sizeDeployment(llama8bOnH100({ kvBytesPerToken: 1e300, contextTokens: 2 ** 52, users: 2 ** 52 }))).toThrow(
-			/too large to compute/,
-		);
+		expect(() =>
+			sizeDeployment(llama8bOnH100({ kvBytesPerToken: 1e300, contextTokens: 2 ** 52, users: 2 ** 52 })),
+		).toThrow(/too large to compute/);
 	});
 });
 
@@ -200,7 +204,9 @@ describe('parseMeasurement', () => {
 			ok: false,
 			message: "The measurement's msPerToken must be a positive number, got 0.",
 		});
-		expect(parseMeasurement({ weightBytes: 1, kvBytesPerToken: '6144', msPerToken: 1, backend: 'wasm' })).toMatchObject({ ok: false });
+		expect(parseMeasurement({ weightBytes: 1, kvBytesPerToken: '6144', msPerToken: 1, backend: 'wasm' })).toMatchObject(
+			{ ok: false },
+		);
 		expect(parseMeasurement({ weightBytes: 1, kvBytesPerToken: 1, msPerToken: 1 })).toEqual({
 			ok: false,
 			message: 'The measurement does not name its backend.',

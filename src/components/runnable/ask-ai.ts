@@ -46,7 +46,9 @@ function stateLines(ctx: AskContext, maxTokens: number, maxText = Infinity): str
 	const shown = generated.slice(-maxTokens);
 	lines.push(
 		`Generated so far (${generated.length} token${generated.length === 1 ? '' : 's'}): ${JSON.stringify(clip(view.generatedText, maxText))}` +
-			(shown.length ? ` = ${shown.length < generated.length ? '… ' : ''}${shown.map((t) => `${showToken(t.token)}(${t.id})`).join(' ')}` : ''),
+			(shown.length
+				? ` = ${shown.length < generated.length ? '… ' : ''}${shown.map((t) => `${showToken(t.token)}(${t.id})`).join(' ')}`
+				: ''),
 	);
 	if (view.candidates.length) {
 		lines.push(

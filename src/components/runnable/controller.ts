@@ -248,7 +248,8 @@ export class RunController<S, E extends RunEvent, Info = unknown> {
 		const run = this.runNumber;
 		this.dwellTimer = setTimeout(() => {
 			this.dwellTimer = undefined;
-			if (run === this.runNumber && this.state === 'running' && this.pace === 'slow' && !this.stopping) this.stream?.step();
+			if (run === this.runNumber && this.state === 'running' && this.pace === 'slow' && !this.stopping)
+				this.stream?.step();
 		}, this.options.slowDwellMs ?? SLOW_DWELL_MS);
 	}
 

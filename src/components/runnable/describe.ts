@@ -13,7 +13,8 @@ export function describeStep(event: AnyStepEvent | undefined): string {
 	const e = event as AnyStepEvent & Record<string, unknown>;
 	switch (event.step) {
 		case 'encode':
-			if ('ids' in event) return `encode: the prompt became ${plural(event.ids.length, 'token')}${event.startedFromBos ? ' (empty prompt: starting from the start token)' : ''}.`;
+			if ('ids' in event)
+				return `encode: the prompt became ${plural(event.ids.length, 'token')}${event.startedFromBos ? ' (empty prompt: starting from the start token)' : ''}.`;
 			return `encode: ${Array.isArray(e.rows) ? plural(e.rows.length, 'prompt') : 'the prompts'} became token rows.`;
 		case 'pad':
 			return `pad: ${plural(event.rows, 'row')} left-padded to ${event.width} columns (${plural(event.paddingTokens, 'pad token')}).`;
@@ -23,7 +24,8 @@ export function describeStep(event: AnyStepEvent | undefined): string {
 					? `forward: fed ${plural(event.inputLength, 'token')}, the cache holds ${event.sequenceLength - event.inputLength}; ${formatMs(event.ms)}.`
 					: `forward: ran the whole model over ${plural(event.inputLength, 'token')}; ${formatMs(event.ms)}.`;
 			}
-			if ('activeRows' in event) return `forward: one pass over ${plural(event.rows, 'row')} (${event.activeRows} still generating), ${plural(event.inputLength, 'column')} fed each; ${formatMs(event.ms)}.`;
+			if ('activeRows' in event)
+				return `forward: one pass over ${plural(event.rows, 'row')} (${event.activeRows} still generating), ${plural(event.inputLength, 'column')} fed each; ${formatMs(event.ms)}.`;
 			return `forward: one pass; ${formatMs(event.ms)}.`;
 		case 'prefill':
 			return `prefill: one pass over the ${plural(event.promptTokens, 'prompt token')}, keeping their keys and values; ${formatMs(event.ms)}.`;
@@ -32,16 +34,23 @@ export function describeStep(event: AnyStepEvent | undefined): string {
 		case 'last-logits':
 			return `last-logits: read the scores at position ${event.position}, one per vocabulary entry (${event.vocabSize}).`;
 		case 'select':
-			if ('chosen' in event) return `select (${event.strategy}): picked ${showToken(event.chosen.token)} (id ${event.chosen.id}), p = ${formatProb(event.chosen.prob)}.`;
+			if ('chosen' in event)
+				return `select (${event.strategy}): picked ${showToken(event.chosen.token)} (id ${event.chosen.id}), p = ${formatProb(event.chosen.prob)}.`;
 			return `select (${event.strategy}): one token for each of ${plural(event.rows.length, 'row')}.`;
 		case 'append':
 		case 'token':
-			if ('id' in event) return `${event.step}: ${showToken(event.token)} (id ${event.id}); the sequence is now ${event.length} tokens.`;
+			if ('id' in event)
+				return `${event.step}: ${showToken(event.token)} (id ${event.id}); the sequence is now ${event.length} tokens.`;
 			return `append: a token to each of ${plural(event.rows.length, 'row')}.`;
 		case 'eos-check':
-			return event.isEos ? `eos-check: id ${event.id} is the end-of-sequence token, so the loop stops.` : `eos-check: id ${event.id} is not end-of-sequence, so the loop continues.`;
+			return event.isEos
+				? `eos-check: id ${event.id} is the end-of-sequence token, so the loop stops.`
+				: `eos-check: id ${event.id} is not end-of-sequence, so the loop continues.`;
 		case 'stop-check':
-			if ('decision' in event) return event.reason ? `stop-check: the loop stops (${describeReason(event.reason)}).` : `stop-check: id ${event.id} does not stop the loop, so it decodes another token.`;
+			if ('decision' in event)
+				return event.reason
+					? `stop-check: the loop stops (${describeReason(event.reason)}).`
+					: `stop-check: id ${event.id} does not stop the loop, so it decodes another token.`;
 			if ('active' in event) return `stop-check: ${plural(event.active.length, 'row')} still generating.`;
 			return 'stop-check.';
 		case 'done':

@@ -48,13 +48,19 @@ export class TimingChart {
 				rect.setAttribute('width', '8');
 				rect.setAttribute('y', String(height - h));
 				rect.setAttribute('height', String(h));
-				rect.setAttribute('class', i === s.highlight ? 'rc-bar rc-bar--current' : i === 0 ? 'rc-bar rc-bar--prefill' : 'rc-bar');
+				rect.setAttribute(
+					'class',
+					i === s.highlight ? 'rc-bar rc-bar--current' : i === 0 ? 'rc-bar rc-bar--prefill' : 'rc-bar',
+				);
 				g.append(rect);
 			}
 			return g;
 		});
 		this.svg.replaceChildren(...groups);
-		this.svg.setAttribute('aria-label', series.length ? series.map((s) => describe(s, series.length > 1)).join(' ') : 'No forward passes yet.');
+		this.svg.setAttribute(
+			'aria-label',
+			series.length ? series.map((s) => describe(s, series.length > 1)).join(' ') : 'No forward passes yet.',
+		);
 	}
 }
 

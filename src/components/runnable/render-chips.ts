@@ -51,7 +51,10 @@ export class ChipList {
 		const text = token.id === this.eosId ? '⟨eos⟩' : visibleWhitespace(token.token) || '∅';
 		li.textContent = text;
 		li.title = `id ${token.id}`;
-		li.setAttribute('aria-label', `${token.generated ? 'generated' : 'prompt'} token ${pos + 1}: “${text}”, id ${token.id}`);
+		li.setAttribute(
+			'aria-label',
+			`${token.generated ? 'generated' : 'prompt'} token ${pos + 1}: “${text}”, id ${token.id}`,
+		);
 		return li;
 	}
 

@@ -8,7 +8,8 @@ const runs = new Map<string, RunBlock>();
 const waiting = new Map<string, Array<(run: RunBlock) => void>>();
 
 export function registerRun(name: string, run: RunBlock): void {
-	if (runs.has(name) && runs.get(name) !== run) console.error(`Two runnable runs are named "${name}" on this page; panels follow the first.`);
+	if (runs.has(name) && runs.get(name) !== run)
+		console.error(`Two runnable runs are named "${name}" on this page; panels follow the first.`);
 	if (!runs.has(name)) runs.set(name, run);
 	for (const resolve of waiting.get(name)?.splice(0) ?? []) resolve(runs.get(name)!);
 }

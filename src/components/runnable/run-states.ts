@@ -32,9 +32,32 @@ export type RunInput =
 
 export const TRANSITIONS: Readonly<Record<RunState, Readonly<Partial<Record<RunInput, RunState>>>>> = {
 	idle: { run: 'loading', reset: 'idle' },
-	loading: { run: 'loading', started: 'running', 'started-held': 'paused', failed: 'error', stop: 'idle', reset: 'idle' },
-	running: { run: 'loading', pause: 'paused', step: 'paused', stop: 'running', finished: 'done', failed: 'error', reset: 'idle' },
-	paused: { run: 'loading', resume: 'running', step: 'paused', stop: 'paused', finished: 'done', failed: 'error', reset: 'idle' },
+	loading: {
+		run: 'loading',
+		started: 'running',
+		'started-held': 'paused',
+		failed: 'error',
+		stop: 'idle',
+		reset: 'idle',
+	},
+	running: {
+		run: 'loading',
+		pause: 'paused',
+		step: 'paused',
+		stop: 'running',
+		finished: 'done',
+		failed: 'error',
+		reset: 'idle',
+	},
+	paused: {
+		run: 'loading',
+		resume: 'running',
+		step: 'paused',
+		stop: 'paused',
+		finished: 'done',
+		failed: 'error',
+		reset: 'idle',
+	},
 	done: { run: 'loading', scrub: 'done', reset: 'idle' },
 	error: { run: 'loading', reset: 'idle' },
 };

@@ -33,7 +33,10 @@ export function prefetchRuntime(): Promise<RuntimeClient> {
 /** Loads the page's model. The runtime shares one load between every caller, replays its progress to
  *  late ones, forgets a failed load so Retry starts over, and stops the download once every caller
  *  that waits on it has aborted. */
-export async function ensureModel(onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<{ client: RuntimeClient; info: ModelInfo }> {
+export async function ensureModel(
+	onProgress: (p: LoadProgress) => void,
+	signal?: AbortSignal,
+): Promise<{ client: RuntimeClient; info: ModelInfo }> {
 	const runtime = await prefetchRuntime();
 	return { client: runtime, info: await runtime.load({}, onProgress, { signal }) };
 }
@@ -84,12 +87,20 @@ export function describeProgress(p: LoadProgress): PrepareProgress {
 			label: `Downloading the model: ${(p.overallLoaded / 1e6).toFixed(1)} of ${(p.overallTotal / 1e6).toFixed(1)} MB`,
 		};
 	}
-	return { loaded: p.loaded, total: 0, label: `Downloading ${p.file.split('/').pop()}: ${(p.loaded / 1e6).toFixed(1)} MB` };
+	return {
+		loaded: p.loaded,
+		total: 0,
+		label: `Downloading ${p.file.split('/').pop()}: ${(p.loaded / 1e6).toFixed(1)} MB`,
+	};
 }
 
 /** A named loop's input and settings, from the reader's settings. Loops over several sequences
  *  (batched, continuous) take one prompt per line of the prompt field. */
-export function loopArguments<L extends LoopName>(loop: L, s: ReaderSettings, topCandidates: number): { input: LoopInput<L>; settings: LoopSettings<L> } {
+export function loopArguments<L extends LoopName>(
+	loop: L,
+	s: ReaderSettings,
+	topCandidates: number,
+): { input: LoopInput<L>; settings: LoopSettings<L> } {
 	const generate = toGenerateSettings(s, topCandidates);
 	switch (loop) {
 		case 'stream': {
@@ -100,7 +111,10 @@ export function loopArguments<L extends LoopName>(loop: L, s: ReaderSettings, to
 			return { input: promptRows(s.prompt), settings: generate } as never;
 		case 'continuous': {
 			const requests = promptRows(s.prompt).map((prompt) => ({ prompt, maxNewTokens: s.maxNewTokens }));
-			return { input: { requests }, settings: { slots: requests.length, sampling: generate.sampling, topCandidates } } as never;
+			return {
+				input: { requests },
+				settings: { slots: requests.length, sampling: generate.sampling, topCandidates },
+			} as never;
 		}
 		default:
 			return { input: s.prompt, settings: generate } as never;
@@ -108,7 +122,10 @@ export function loopArguments<L extends LoopName>(loop: L, s: ReaderSettings, to
 }
 
 /** The real runtime as a run controller's source: one named loop, one shared model per page. */
-export function runtimeSource<L extends LoopName>(loop: L, topCandidates: number): RunSource<ReaderSettings, LoopEvent<L>, ModelInfo> {
+export function runtimeSource<L extends LoopName>(
+	loop: L,
+	topCandidates: number,
+): RunSource<ReaderSettings, LoopEvent<L>, ModelInfo> {
 	let client: RuntimeClient | undefined;
 	return {
 		async prepare(onProgress, signal) {

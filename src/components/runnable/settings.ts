@@ -70,7 +70,10 @@ export function plural(n: number, word: string): string {
  * reader's words. A value left out (undefined) takes the fallback silently; a value given but
  * empty, not a number or out of range is replaced and said so.
  */
-export function normaliseSettings(raw: Partial<Record<keyof ReaderSettings, unknown>>, fallback: ReaderSettings): { settings: ReaderSettings; problems: string[] } {
+export function normaliseSettings(
+	raw: Partial<Record<keyof ReaderSettings, unknown>>,
+	fallback: ReaderSettings,
+): { settings: ReaderSettings; problems: string[] } {
 	const problems: string[] = [];
 	const num = (key: 'maxNewTokens' | 'temperature' | 'topK' | 'topP' | 'seed', integer: boolean) => {
 		const value = raw[key];
@@ -83,13 +86,19 @@ export function normaliseSettings(raw: Partial<Record<keyof ReaderSettings, unkn
 			return fallback[key];
 		}
 		const fixed = clamp(integer ? Math.round(n) : n, LIMITS[key]);
-		if (fixed !== n) problems.push(`${label} must be ${integer ? 'a whole number ' : ''}from ${LIMITS[key].min} to ${LIMITS[key].max}; using ${fixed}.`);
+		if (fixed !== n)
+			problems.push(
+				`${label} must be ${integer ? 'a whole number ' : ''}from ${LIMITS[key].min} to ${LIMITS[key].max}; using ${fixed}.`,
+			);
 		return fixed;
 	};
 	let prompt = fallback.prompt;
 	if (typeof raw.prompt === 'string') {
 		prompt = raw.prompt.slice(0, LIMITS.promptLength);
-		if (raw.prompt.length > LIMITS.promptLength) problems.push(`The prompt is limited to ${LIMITS.promptLength} characters; the rest (${plural(raw.prompt.length - LIMITS.promptLength, 'character')}) was left out.`);
+		if (raw.prompt.length > LIMITS.promptLength)
+			problems.push(
+				`The prompt is limited to ${LIMITS.promptLength} characters; the rest (${plural(raw.prompt.length - LIMITS.promptLength, 'character')}) was left out.`,
+			);
 	}
 	const choice = <T extends string>(value: unknown, allowed: Record<T, string>, fallbackValue: T, label: string): T => {
 		if (value === undefined) return fallbackValue;
@@ -102,7 +111,12 @@ export function normaliseSettings(raw: Partial<Record<keyof ReaderSettings, unkn
 			prompt,
 			maxNewTokens: num('maxNewTokens', true),
 			mode: choice(raw.mode, { naive: 'naive', cached: 'KV cache' }, fallback.mode, 'The loop'),
-			strategy: choice(raw.strategy, { greedy: 'greedy', sample: 'sampling' }, fallback.strategy, 'The way to pick the next token'),
+			strategy: choice(
+				raw.strategy,
+				{ greedy: 'greedy', sample: 'sampling' },
+				fallback.strategy,
+				'The way to pick the next token',
+			),
 			temperature: num('temperature', false),
 			topK: num('topK', true),
 			topP: num('topP', false),
@@ -120,7 +134,18 @@ export interface LinkState {
 	step?: number | undefined;
 }
 
-const PARAM = { block: 'rc', prompt: 'prompt', max: 'max', mode: 'mode', strategy: 'decode', t: 'temp', k: 'topk', p: 'topp', seed: 'seed', step: 'step' } as const;
+const PARAM = {
+	block: 'rc',
+	prompt: 'prompt',
+	max: 'max',
+	mode: 'mode',
+	strategy: 'decode',
+	t: 'temp',
+	k: 'topk',
+	p: 'topp',
+	seed: 'seed',
+	step: 'step',
+} as const;
 
 /** A URL for `state`, on the page `pageUrl`: the query names the state, the hash scrolls to the block. */
 export function buildLink(pageUrl: string, state: LinkState): string {
@@ -145,7 +170,11 @@ export function buildLink(pageUrl: string, state: LinkState): string {
 }
 
 /** The link state for `blockId` in `url`, or null when the URL is not about that block. */
-export function parseLink(url: string, blockId: string, fallback: ReaderSettings): (LinkState & { problems: string[] }) | null {
+export function parseLink(
+	url: string,
+	blockId: string,
+	fallback: ReaderSettings,
+): (LinkState & { problems: string[] }) | null {
 	const q = new URL(url).searchParams;
 	if (q.get(PARAM.block) !== blockId) return null;
 	const get = (key: string) => q.get(key) ?? undefined;
@@ -164,6 +193,7 @@ export function parseLink(url: string, blockId: string, fallback: ReaderSettings
 	);
 	const rawStep = get(PARAM.step);
 	const step = rawStep !== undefined && /^\d+$/.test(rawStep) ? Number(rawStep) : undefined;
-	if (rawStep !== undefined && step === undefined) problems.push(`The link's step "${rawStep}" is not a step number, so it was left out.`);
+	if (rawStep !== undefined && step === undefined)
+		problems.push(`The link's step "${rawStep}" is not a step number, so it was left out.`);
 	return { blockId, settings, step, problems };
 }

@@ -38,7 +38,11 @@ export class StepAnnotationError extends Error {
 }
 
 /** Parses and strips `[!step …]` annotations; `vocabulary` lists the step names allowed. Throws StepAnnotationError on a bad one. */
-export function parseStepAnnotations(source: string, vocabulary: readonly string[], listing = 'listing'): ParsedListing {
+export function parseStepAnnotations(
+	source: string,
+	vocabulary: readonly string[],
+	listing = 'listing',
+): ParsedListing {
 	const lines = source.replace(/\r\n?/g, '\n').split('\n');
 	const out: string[] = [];
 	const lineSteps = new Map<number, string[]>();
@@ -86,7 +90,10 @@ export function parseStepAnnotations(source: string, vocabulary: readonly string
 		if (steps.length) lineSteps.set(out.length, steps);
 	});
 	if (pending) {
-		throw new StepAnnotationError(`Annotation-only line at the end of the listing marks nothing (${listing}, line ${pending.line}).`, pending.line);
+		throw new StepAnnotationError(
+			`Annotation-only line at the end of the listing marks nothing (${listing}, line ${pending.line}).`,
+			pending.line,
+		);
 	}
 
 	const stepLines = new Map<string, number[]>();

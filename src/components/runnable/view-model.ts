@@ -155,16 +155,32 @@ function applyBatchedEvent(state: ViewState, event: BatchedEvent): void {
 	const rows = state.rows;
 	switch (event.step) {
 		case 'encode':
-			state.rows = event.rows.map((r) => ({ tokens: r.ids.map((id, i) => ({ id, token: r.tokens[i] ?? '', generated: false })), padding: 0, reason: null }));
+			state.rows = event.rows.map((r) => ({
+				tokens: r.ids.map((id, i) => ({ id, token: r.tokens[i] ?? '', generated: false })),
+				padding: 0,
+				reason: null,
+			}));
 			state.notices = event.rows.flatMap((r, i) => r.notices.map((n) => `Row ${i + 1}: ${n}`));
 			break;
 		case 'pad':
-			state.rows = rows.map((row, i) => ({ ...row, tokens: [...padChips(event.padding[i] ?? 0), ...row.tokens], padding: event.padding[i] ?? 0 }));
+			state.rows = rows.map((row, i) => ({
+				...row,
+				tokens: [...padChips(event.padding[i] ?? 0), ...row.tokens],
+				padding: event.padding[i] ?? 0,
+			}));
 			break;
 		case 'forward':
-			recordPass(state, event.iteration, event.ms, event.kvBytes ? { bytes: event.kvBytes, tokens: event.sequenceLength, rows: event.rows } : undefined);
+			recordPass(
+				state,
+				event.iteration,
+				event.ms,
+				event.kvBytes ? { bytes: event.kvBytes, tokens: event.sequenceLength, rows: event.rows } : undefined,
+			);
 			// A finished row is fed one masked pad column in every later pass.
-			if (event.iteration > 0) state.rows = rows.map((row) => (row.reason ? { ...row, tokens: [...row.tokens, ...padChips(1)], padding: row.padding + 1 } : row));
+			if (event.iteration > 0)
+				state.rows = rows.map((row) =>
+					row.reason ? { ...row, tokens: [...row.tokens, ...padChips(1)], padding: row.padding + 1 } : row,
+				);
 			break;
 		case 'select':
 			state.strategy = event.strategy;
@@ -179,7 +195,10 @@ function applyBatchedEvent(state: ViewState, event: BatchedEvent): void {
 			}
 			break;
 		case 'stop-check':
-			state.rows = rows.map((row, i) => ({ ...row, reason: row.reason ?? event.rows.find((c) => c.row === i)?.reason ?? null }));
+			state.rows = rows.map((row, i) => ({
+				...row,
+				reason: row.reason ?? event.rows.find((c) => c.row === i)?.reason ?? null,
+			}));
 			break;
 		case 'done':
 			state.done = summarise(event);

@@ -8,7 +8,16 @@
  *   calculator.dispatchEvent(new CustomEvent('measurement', { detail: { ... } }));
  *   calculator.setAttribute('data-measurement', JSON.stringify({ ... }));
  */
-import { formatCount, formatDecimalBytes, formatSignificant, getGpu, getModel, isDtypeName, isGpuId, parseMeasurement } from '../../serving-math';
+import {
+	formatCount,
+	formatDecimalBytes,
+	formatSignificant,
+	getGpu,
+	getModel,
+	isDtypeName,
+	isGpuId,
+	parseMeasurement,
+} from '../../serving-math';
 import { parseNumberField } from './fields';
 import {
 	CALCULATOR_MODELS,
@@ -27,7 +36,8 @@ const NUMBER_FIELDS: NumberField[] = ['contextTokens', 'users', 'pricePerGpuHour
 /** Long enough that typing a number announces the result once, not per keystroke. */
 const ANNOUNCE_DELAY_MS = 800;
 
-const isCalculatorModel = (id: string): id is CalculatorModelId => (CALCULATOR_MODELS as readonly string[]).includes(id);
+const isCalculatorModel = (id: string): id is CalculatorModelId =>
+	(CALCULATOR_MODELS as readonly string[]).includes(id);
 
 export class SizingCalculator extends HTMLElement {
 	static observedAttributes = ['data-measurement'];
@@ -132,7 +142,8 @@ export class SizingCalculator extends HTMLElement {
 		this.updateSources();
 		this.drawChart(view.chart);
 		clearTimeout(this.announceTimer);
-		if (announce) this.announceTimer = setTimeout(() => this.setText('[data-summary]', view.summary), ANNOUNCE_DELAY_MS);
+		if (announce)
+			this.announceTimer = setTimeout(() => this.setText('[data-summary]', view.summary), ANNOUNCE_DELAY_MS);
 	}
 
 	private updateSources(): void {
@@ -203,7 +214,12 @@ export class SizingCalculator extends HTMLElement {
 	}
 }
 
-function svg(name: string, attributes: Record<string, string | number>, text?: string, children: Element[] = []): SVGElement {
+function svg(
+	name: string,
+	attributes: Record<string, string | number>,
+	text?: string,
+	children: Element[] = [],
+): SVGElement {
 	const element = document.createElementNS(SVG, name);
 	for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
 	if (text !== undefined) element.textContent = text;

@@ -37,7 +37,10 @@ export function parseNumberField(raw: string, rule: NumberRule, previous: number
 	}
 	if (number > rule.max) {
 		const reason = rule.maxReason ? ` ${rule.maxReason}` : '';
-		return { value: rule.max, message: `${rule.label} can be at most ${rule.format(rule.max)}.${reason} ${capitalise(using(rule.max))}.` };
+		return {
+			value: rule.max,
+			message: `${rule.label} can be at most ${rule.format(rule.max)}.${reason} ${capitalise(using(rule.max))}.`,
+		};
 	}
 	if (rule.integer && !Number.isInteger(number)) {
 		const rounded = Math.min(rule.max, Math.max(rule.min, Math.round(number)));

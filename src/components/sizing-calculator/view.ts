@@ -182,8 +182,14 @@ export function calculatorView(state: CalculatorState): CalculatorView {
 			working: `${gb(s.bytesPerStep)} ÷ ${gpu.published.bandwidth}`,
 		},
 		tokensPerUser: { value: runs(tokensPerSecond(s.tokensPerSecondPerUser)), working: `1 token ÷ ${step}` },
-		tokensTotal: { value: runs(tokensPerSecond(s.tokensPerSecond)), working: `${count(state.users, 'token')} ÷ ${step}` },
-		tokensPerHour: { value: runs(formatSignificant(s.tokensPerHour)), working: `${tokensPerSecond(s.tokensPerSecond)} × 3,600 s` },
+		tokensTotal: {
+			value: runs(tokensPerSecond(s.tokensPerSecond)),
+			working: `${count(state.users, 'token')} ÷ ${step}`,
+		},
+		tokensPerHour: {
+			value: runs(formatSignificant(s.tokensPerHour)),
+			working: `${tokensPerSecond(s.tokensPerSecond)} × 3,600 s`,
+		},
 		costPerMillion: {
 			value: runs(formatDollars(s.dollarsPerMillionTokens)),
 			working: `${formatDollars(state.pricePerGpuHour)} ÷ ${formatSignificant(s.tokensPerHour)} tokens an hour × 10⁶`,
@@ -246,7 +252,10 @@ export function chartView(curve: TradeOffPoint[], currentUsers: number, maxUsers
 		[0, 1, 2, 3, 4].map((i) => ({ at: round(at(i * step)), label: label(i * step) }));
 	const first = points[0]!;
 	const last = points[points.length - 1]!;
-	const beyond = currentUsers > maxUsers ? ` Your ${formatCount(currentUsers)} users do not fit, so the curve stops at ${formatCount(maxUsers)}.` : '';
+	const beyond =
+		currentUsers > maxUsers
+			? ` Your ${formatCount(currentUsers)} users do not fit, so the curve stops at ${formatCount(maxUsers)}.`
+			: '';
 	return {
 		width,
 		height,

@@ -11,40 +11,44 @@ import type { LoadedModel } from '../loader';
 export type Encoded = Omit<EncodeEvent, 'step' | 'index' | 'iteration'>;
 
 export function encode(
-  codec: Pick<LoadedModel['codec'], 'encode' | 'token'>,
-  prompt: string,
-  contextSize: number,
-  bosId: number,
+	codec: Pick<LoadedModel['codec'], 'encode' | 'token'>,
+	prompt: string,
+	contextSize: number,
+	bosId: number,
 ): Encoded {
-  let ids = codec.encode(prompt);
-  const notices: string[] = [];
-  let truncated: EncodeEvent['truncated'];
-  let startedFromBos = false;
-  if (ids.length === 0) {
-    ids = [bosId];
-    startedFromBos = true;
-    notices.push('The prompt is empty, so generation starts from the <|endoftext|> token.');
-  } else if (ids.length > contextSize - 1) {
-    const keep = contextSize - 1;
-    const dropped = ids.length - keep;
-    ids = ids.slice(dropped);
-    truncated = { droppedTokens: dropped, contextSize };
-    notices.push(
-      `The prompt is ${keep + dropped} tokens but the model sees at most ${contextSize}; its first ${dropped} tokens were dropped so one new token fits.`,
-    );
-  }
-  const out: Encoded = {
-    ids,
-    tokens: ids.map((id) => codec.token(id)),
-    startedFromBos,
-    notices,
-  };
-  if (truncated) out.truncated = truncated;
-  return out;
+	let ids = codec.encode(prompt);
+	const notices: string[] = [];
+	let truncated: EncodeEvent['truncated'];
+	let startedFromBos = false;
+	if (ids.length === 0) {
+		ids = [bosId];
+		startedFromBos = true;
+		notices.push('The prompt is empty, so generation starts from the <|endoftext|> token.');
+	} else if (ids.length > contextSize - 1) {
+		const keep = contextSize - 1;
+		const dropped = ids.length - keep;
+		ids = ids.slice(dropped);
+		truncated = { droppedTokens: dropped, contextSize };
+		notices.push(
+			`The prompt is ${keep + dropped} tokens but the model sees at most ${contextSize}; its first ${dropped} tokens were dropped so one new token fits.`,
+		);
+	}
+	const out: Encoded = {
+		ids,
+		tokens: ids.map((id) => codec.token(id)),
+		startedFromBos,
+		notices,
+	};
+	if (truncated) out.truncated = truncated;
+	return out;
 }
 
 export function checkPrompt(prompt: unknown, field = 'prompt'): asserts prompt is string {
-  if (typeof prompt !== 'string') {
-    throw new RuntimeError('bad-settings', `Invalid ${field}: expected a string, got ${prompt === null ? 'null' : typeof prompt}`, { field });
-  }
+	if (typeof prompt !== 'string') {
+		throw new RuntimeError(
+			'bad-settings',
+			`Invalid ${field}: expected a string, got ${prompt === null ? 'null' : typeof prompt}`,
+			{ field },
+		);
+	}
 }

@@ -8,8 +8,8 @@ import type { LoopDefinition } from './types';
 import type { LoopName } from './vocabulary';
 
 export const LOOPS: Record<LoopName, LoopDefinition> = {
-  generate: generateLoop,
-  batched: batchedLoop,
-  stream: streamLoop,
-  continuous: continuousLoop,
+	generate: generateLoop,
+	batched: batchedLoop,
+	stream: streamLoop,
+	continuous: continuousLoop,
 };

@@ -10,17 +10,17 @@ import { topIndices, type Sampler, type Selection } from '../sampling';
 const now = () => performance.now();
 
 export interface TimedSelection {
-  sel: Selection;
-  /** Wall time of sampler.select, ms. */
-  selectMs: number;
-  logits?: StepLogits;
+	sel: Selection;
+	/** Wall time of sampler.select, ms. */
+	selectMs: number;
+	logits?: StepLogits;
 }
 
 export function timedSelect(sampler: Sampler, lastLogits: Float32Array, report?: ReportLogits): TimedSelection {
-  const t0 = now();
-  const sel = sampler.select(lastLogits);
-  const selectMs = now() - t0;
-  return report ? { sel, selectMs, logits: stepLogits(lastLogits, report) } : { sel, selectMs };
+	const t0 = now();
+	const sel = sampler.select(lastLogits);
+	const selectMs = now() - t0;
+	return report ? { sel, selectMs, logits: stepLogits(lastLogits, report) } : { sel, selectMs };
 }
 
 /**
@@ -28,7 +28,7 @@ export function timedSelect(sampler: Sampler, lastLogits: Float32Array, report?:
  * tensor, and posting a view would clone the whole underlying buffer.
  */
 export function stepLogits(lastLogits: Float32Array, report: ReportLogits): StepLogits {
-  if (report === 'all') return { kind: 'all', values: lastLogits.slice() };
-  const ids = Int32Array.from(topIndices(lastLogits, TOP_LOGITS));
-  return { kind: 'top', ids, values: Float32Array.from(ids, (id) => lastLogits[id]!) };
+	if (report === 'all') return { kind: 'all', values: lastLogits.slice() };
+	const ids = Int32Array.from(topIndices(lastLogits, TOP_LOGITS));
+	return { kind: 'top', ids, values: Float32Array.from(ids, (id) => lastLogits[id]!) };
 }

@@ -23,73 +23,67 @@ import type { EncodeEvent, EventBase, GenerateSettings, SelectEvent, StopReason 
 export type StreamSettings = Omit<GenerateSettings, 'mode'> & { mode?: 'cached' };
 
 export interface PrefillEvent extends EventBase {
-  step: 'prefill';
-  /** Prompt tokens processed in this one pass. */
-  promptTokens: number;
-  ms: number;
-  tokensPerSecond: number;
-  /** Bytes of the KV cache's live tensors after the pass. */
-  kvBytes: number;
+	step: 'prefill';
+	/** Prompt tokens processed in this one pass. */
+	promptTokens: number;
+	ms: number;
+	tokensPerSecond: number;
+	/** Bytes of the KV cache's live tensors after the pass. */
+	kvBytes: number;
 }
 
 export interface TokenEvent extends EventBase {
-  step: 'token';
-  id: number;
-  token: string;
-  /** Sequence length after the append. */
-  length: number;
-  generatedText: string;
-  /** Busy time from the run's start until this token existed, ms; for token 0 this is the TTFT. */
-  atMs: number;
+	step: 'token';
+	id: number;
+	token: string;
+	/** Sequence length after the append. */
+	length: number;
+	generatedText: string;
+	/** Busy time from the run's start until this token existed, ms; for token 0 this is the TTFT. */
+	atMs: number;
 }
 
 export interface StreamStopCheckEvent extends EventBase {
-  step: 'stop-check';
-  id: number;
-  /** Why the run stops here, or null if it decodes another token. */
-  reason: StopReason | null;
-  decision: 'stop' | 'continue';
+	step: 'stop-check';
+	id: number;
+	/** Why the run stops here, or null if it decodes another token. */
+	reason: StopReason | null;
+	decision: 'stop' | 'continue';
 }
 
 export interface DecodeEvent extends EventBase {
-  step: 'decode';
-  /** Position of the one token fed. */
-  position: number;
-  /** Tokens attended over (cached + the new one). */
-  sequenceLength: number;
-  ms: number;
-  kvBytes: number;
+	step: 'decode';
+	/** Position of the one token fed. */
+	position: number;
+	/** Tokens attended over (cached + the new one). */
+	sequenceLength: number;
+	ms: number;
+	kvBytes: number;
 }
 
 export interface StreamStats {
-  promptTokens: number;
-  newTokens: number;
-  /** Run start to token 0: encode + prefill + the first select, ms. */
-  timeToFirstTokenMs: number;
-  /** (total − TTFT) / (new tokens − 1); 0 with one token. */
-  timePerOutputTokenMs: number;
-  totalMs: number;
-  prefillMs: number;
-  /** Each decode pass's wall time, ms. */
-  decodeStepMs: number[];
-  prefillTokensPerSecond: number;
-  decodeTokensPerSecond: number;
+	promptTokens: number;
+	newTokens: number;
+	/** Run start to token 0: encode + prefill + the first select, ms. */
+	timeToFirstTokenMs: number;
+	/** (total − TTFT) / (new tokens − 1); 0 with one token. */
+	timePerOutputTokenMs: number;
+	totalMs: number;
+	prefillMs: number;
+	/** Each decode pass's wall time, ms. */
+	decodeStepMs: number[];
+	prefillTokensPerSecond: number;
+	decodeTokensPerSecond: number;
 }
 
 export interface StreamDoneEvent extends EventBase {
-  step: 'done';
-  reason: StopReason;
-  ids: number[];
-  text: string;
-  generatedText: string;
-  stats: StreamStats;
+	step: 'done';
+	reason: StopReason;
+	ids: number[];
+	text: string;
+	generatedText: string;
+	stats: StreamStats;
 }
 
 export type StreamEvent =
-  | EncodeEvent
-  | PrefillEvent
-  | SelectEvent
-  | TokenEvent
-  | StreamStopCheckEvent
-  | DecodeEvent
-  | StreamDoneEvent;
+	EncodeEvent | PrefillEvent | SelectEvent | TokenEvent | StreamStopCheckEvent | DecodeEvent | StreamDoneEvent;

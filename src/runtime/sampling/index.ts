@@ -4,6 +4,17 @@
  */
 
 export { Sampler, distributionOf, samplingProcessor, type Selection } from './sampler';
-export { argmax, compose, rankIds, softmax, temperature, topIndices, topK, topP, type Logits, type LogitsProcessor } from './processors';
+export {
+	argmax,
+	compose,
+	rankIds,
+	softmax,
+	temperature,
+	topIndices,
+	topK,
+	topP,
+	type Logits,
+	type LogitsProcessor,
+} from './processors';
 export { drawToken, mulberry32 } from './random';
 export { samplingStages, type SamplingStage, type StageName } from './stages';

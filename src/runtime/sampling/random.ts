@@ -7,14 +7,14 @@ import { rankIds } from './processors';
 
 /** mulberry32: a tiny, fast, well-distributed 32-bit PRNG. Same seed, same stream. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
 }
 
 /**
@@ -24,14 +24,14 @@ export function mulberry32(seed: number): () => number {
  * of the same distribution.
  */
 export function drawToken(probs: ArrayLike<number>, u: number): number {
-  const live: number[] = [];
-  for (let i = 0; i < probs.length; i++) if (probs[i]! > 0) live.push(i);
-  const order = rankIds(probs, live);
-  let acc = 0;
-  for (const id of order) {
-    acc += probs[id]!;
-    if (u < acc) return id;
-  }
-  // Rounding can leave the sum a hair under 1: the last live token takes the rest.
-  return order[order.length - 1] ?? 0;
+	const live: number[] = [];
+	for (let i = 0; i < probs.length; i++) if (probs[i]! > 0) live.push(i);
+	const order = rankIds(probs, live);
+	let acc = 0;
+	for (const id of order) {
+		acc += probs[id]!;
+		if (u < acc) return id;
+	}
+	// Rounding can leave the sum a hair under 1: the last live token takes the rest.
+	return order[order.length - 1] ?? 0;
 }

@@ -8,23 +8,33 @@
  */
 
 import type { Candidate, Sampling } from '../events';
-import { argmax, compose, softmax, temperature, topIndices, topK, topP, type Logits, type LogitsProcessor } from './processors';
+import {
+	argmax,
+	compose,
+	softmax,
+	temperature,
+	topIndices,
+	topK,
+	topP,
+	type Logits,
+	type LogitsProcessor,
+} from './processors';
 import { drawToken, mulberry32 } from './random';
 
 export interface Selection {
-  id: number;
-  /** Probability the chosen token had in the distribution it was drawn from. */
-  prob: number;
-  logit: number;
-  /** The top tokens by logit, with the probabilities of that distribution. */
-  candidates: Array<Omit<Candidate, 'token'>>;
+	id: number;
+	/** Probability the chosen token had in the distribution it was drawn from. */
+	prob: number;
+	logit: number;
+	/** The top tokens by logit, with the probabilities of that distribution. */
+	candidates: Array<Omit<Candidate, 'token'>>;
 }
 
 type SampleSettings = Extract<Sampling, { strategy: 'sample' }>;
 
 /** temperature → top-k → top-p as one processor (top-k 0 and top-p 1 are off). */
 export function samplingProcessor(s: Pick<SampleSettings, 'temperature' | 'topK' | 'topP'>): LogitsProcessor {
-  return compose(temperature(s.temperature), topK(s.topK), topP(s.topP));
+	return compose(temperature(s.temperature), topK(s.topK), topP(s.topP));
 }
 
 /**
@@ -32,34 +42,38 @@ export function samplingProcessor(s: Pick<SampleSettings, 'temperature' | 'topK'
  * Greedy is the plain softmax: it reports those probabilities and takes the largest.
  */
 export function distributionOf(logits: Logits, sampling: Sampling): Float64Array {
-  return sampling.strategy === 'greedy' ? softmax(logits) : softmax(samplingProcessor(sampling)(logits));
+	return sampling.strategy === 'greedy' ? softmax(logits) : softmax(samplingProcessor(sampling)(logits));
 }
 
 export class Sampler {
-  private readonly rng: () => number;
-  private readonly process: LogitsProcessor | null;
+	private readonly rng: () => number;
+	private readonly process: LogitsProcessor | null;
 
-  constructor(
-    readonly vocabSize: number,
-    readonly sampling: Sampling,
-    readonly topCandidates = 5,
-  ) {
-    this.rng = mulberry32(sampling.strategy === 'sample' ? sampling.seed : 0);
-    this.process = sampling.strategy === 'sample' ? samplingProcessor(sampling) : null;
-  }
+	constructor(
+		readonly vocabSize: number,
+		readonly sampling: Sampling,
+		readonly topCandidates = 5,
+	) {
+		this.rng = mulberry32(sampling.strategy === 'sample' ? sampling.seed : 0);
+		this.process = sampling.strategy === 'sample' ? samplingProcessor(sampling) : null;
+	}
 
-  select(logits: Logits): Selection {
-    const probs = this.distribution(logits);
-    // Greedy draws no number, so a greedy run never moves the PRNG.
-    const id = this.process ? drawToken(probs, this.rng()) : argmax(logits);
-    const candidates = topIndices(logits, this.topCandidates).map((c) => ({ id: c, logit: logits[c]!, prob: probs[c]! }));
-    return { id, prob: probs[id]!, logit: logits[id]!, candidates };
-  }
+	select(logits: Logits): Selection {
+		const probs = this.distribution(logits);
+		// Greedy draws no number, so a greedy run never moves the PRNG.
+		const id = this.process ? drawToken(probs, this.rng()) : argmax(logits);
+		const candidates = topIndices(logits, this.topCandidates).map((c) => ({
+			id: c,
+			logit: logits[c]!,
+			prob: probs[c]!,
+		}));
+		return { id, prob: probs[id]!, logit: logits[id]!, candidates };
+	}
 
-  /** The probabilities `select` draws from, by token id (filtered tokens get 0). */
-  distribution(logits: Logits): Float64Array {
-    return this.process ? softmax(this.process(logits)) : softmax(logits);
-  }
+	/** The probabilities `select` draws from, by token id (filtered tokens get 0). */
+	distribution(logits: Logits): Float64Array {
+		return this.process ? softmax(this.process(logits)) : softmax(logits);
+	}
 }
 
 export { argmax, softmax, topIndices } from './processors';

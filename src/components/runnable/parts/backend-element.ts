@@ -16,7 +16,10 @@ class RunBackend extends RunPanel {
 		setText(badge, `Running on ${name}${b.fellBack ? ', fell back' : ''}: ${b.reason}`);
 		badge.title = `${info.modelId} (${info.dtype}): ${b.reason}`;
 		badge.dataset.backend = b.backend;
-		badge.setAttribute('aria-label', `Backend: ${name}${b.fellBack ? `, fell back because ${b.reason}` : `, ${b.reason}`}`);
+		badge.setAttribute(
+			'aria-label',
+			`Backend: ${name}${b.fellBack ? `, fell back because ${b.reason}` : `, ${b.reason}`}`,
+		);
 	}
 }
 

@@ -39,7 +39,11 @@ class RunChart extends RunPanel {
 			const c = run.controller;
 			const view = currentView(c);
 			const current = view.current;
-			return { label: labels[j] ?? run.config.title, ms: view.forwardMs, highlight: current && current.step !== 'done' ? view.iteration : -1 };
+			return {
+				label: labels[j] ?? run.config.title,
+				ms: view.forwardMs,
+				highlight: current && current.step !== 'done' ? view.iteration : -1,
+			};
 		});
 	}
 
@@ -48,7 +52,9 @@ class RunChart extends RunPanel {
 		if (series.length > 1) {
 			const withPasses = series.filter((s) => s.ms.length);
 			if (!withPasses.length) return empty;
-			return withPasses.map((s) => `${s.label}: ${s.ms.length} passes, latest ${formatMs(s.ms[s.ms.length - 1]!)}.`).join(' ');
+			return withPasses
+				.map((s) => `${s.label}: ${s.ms.length} passes, latest ${formatMs(s.ms[s.ms.length - 1]!)}.`)
+				.join(' ');
 		}
 		const ms = series[0]?.ms ?? [];
 		if (ms.length <= 1) return empty;

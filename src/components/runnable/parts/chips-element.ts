@@ -13,7 +13,10 @@ class RunChips extends RunPanel {
 		const { tokens } = currentView(run.controller);
 		this.chips.update(tokens);
 		const generated = tokens.filter((t) => t.generated).length;
-		setText(this.ref('ids-count'), tokens.length ? `${tokens.length} tokens (${tokens.length - generated} prompt, ${generated} generated)` : '');
+		setText(
+			this.ref('ids-count'),
+			tokens.length ? `${tokens.length} tokens (${tokens.length - generated} prompt, ${generated} generated)` : '',
+		);
 	}
 }
 

@@ -44,7 +44,11 @@ class RunControls extends RunPanel {
 	private paintButtons(run: RunBlock): void {
 		const { state, pace, events } = run.controller;
 		const link = run.pendingLink;
-		const replay = link ? (link.step === undefined ? 'Run with the link\'s settings' : `Run to replay step ${link.step + 1}`) : undefined;
+		const replay = link
+			? link.step === undefined
+				? "Run with the link's settings"
+				: `Run to replay step ${link.step + 1}`
+			: undefined;
 		setText(this.ref('run-label'), replay ?? (state === 'done' || state === 'error' ? 'Run again' : 'Run'));
 		const pause = this.ref<HTMLButtonElement>('pause');
 		pause.disabled = !(state === 'running' || state === 'paused');
@@ -53,7 +57,8 @@ class RunControls extends RunPanel {
 		this.ref<HTMLButtonElement>('stop').disabled = !isActive(state);
 		this.ref<HTMLButtonElement>('step').disabled = state === 'loading' || state === 'error';
 		this.ref<HTMLButtonElement>('reset').disabled = state === 'idle' && events.length === 0;
-		for (const radio of this.querySelectorAll<HTMLInputElement>('[data-rc="speed"]')) radio.checked = radio.value === pace;
+		for (const radio of this.querySelectorAll<HTMLInputElement>('[data-rc="speed"]'))
+			radio.checked = radio.value === pace;
 	}
 }
 

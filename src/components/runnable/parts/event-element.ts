@@ -11,7 +11,9 @@ class RunEventInfo extends RunPanel {
 		const max = c.settings?.maxNewTokens ?? run.config.defaults.maxNewTokens;
 		setText(
 			this.ref('step-counter'),
-			current ? `${view.index + 1}${c.state === 'done' ? ` of ${c.events.length}` : ''} · iteration ${Math.max(0, view.iteration) + 1} of at most ${max}` : '–',
+			current
+				? `${view.index + 1}${c.state === 'done' ? ` of ${c.events.length}` : ''} · iteration ${Math.max(0, view.iteration) + 1} of at most ${max}`
+				: '–',
 		);
 		setText(this.ref('step-desc'), describeStep(current));
 		const f = view.lastForward;

@@ -22,7 +22,12 @@ class RunKvCache extends RunPanel {
 		setText(this.ref('kv-measured'), `${formatCount(reading.bytes)} bytes (${formatBytes(reading.bytes)})`);
 		setText(this.ref('kv-formula-tokens'), formatCount(held));
 		setText(this.ref('kv-formula'), `${formatCount(formula)} bytes`);
-		setText(this.ref('kv-check'), reading.bytes === formula ? 'The measured size equals the formula.' : `The measured size differs from the formula by ${formatCount(reading.bytes - formula)} bytes.`);
+		setText(
+			this.ref('kv-check'),
+			reading.bytes === formula
+				? 'The measured size equals the formula.'
+				: `The measured size differs from the formula by ${formatCount(reading.bytes - formula)} bytes.`,
+		);
 		this.dataset.measured = String(reading.bytes);
 		this.dataset.formula = String(formula);
 		this.dataset.tokens = String(held);

@@ -18,7 +18,10 @@ class RunListing extends RunPanel {
 	protected override wire(): void {
 		const highlighter = this.highlighter;
 		if (!highlighter) return;
-		this.run.listing ??= { code: () => highlighter.pre.textContent ?? '', linesOf: (step) => highlighter.linesOf(step) };
+		this.run.listing ??= {
+			code: () => highlighter.pre.textContent ?? '',
+			linesOf: (step) => highlighter.linesOf(step),
+		};
 	}
 
 	protected paint(run: RunBlock): void {

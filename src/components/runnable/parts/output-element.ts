@@ -32,7 +32,8 @@ function promptShown(events: readonly StepEvent[], prompt: string): string {
 	if (first?.step !== 'encode' || !first.truncated) return prompt;
 	// Decoded whole at the end; token by token before (a character split across tokens shows as U+FFFD).
 	const done = events[events.length - 1];
-	if (done?.step === 'done' && done.text.endsWith(done.generatedText)) return `…${done.text.slice(0, done.text.length - done.generatedText.length)}`;
+	if (done?.step === 'done' && done.text.endsWith(done.generatedText))
+		return `…${done.text.slice(0, done.text.length - done.generatedText.length)}`;
 	return `…${first.tokens.join('')}`;
 }
 

@@ -31,7 +31,10 @@ export abstract class RunPanel extends HTMLElement {
 		}
 		afterParts(() => {
 			const missing = names.filter((name) => !hasRun(name));
-			if (missing.length) console.error(`<${this.localName} for="${names.join(' ')}">: no <rc-run> named ${missing.map((n) => `"${n}"`).join(', ')} on this page.`);
+			if (missing.length)
+				console.error(
+					`<${this.localName} for="${names.join(' ')}">: no <rc-run> named ${missing.map((n) => `"${n}"`).join(', ')} on this page.`,
+				);
 		});
 		void Promise.all(names.map(whenRun)).then((runs) => {
 			if (connection !== this.connection || !this.isConnected) return;

@@ -20,7 +20,10 @@ class RunRows extends RunPanel {
 			strip.item.dataset.reason = row.reason ?? '';
 		}
 		const padding = rows.reduce((sum, row) => sum + row.padding, 0);
-		setText(this.ref('rows-count'), rows.length ? `${rows.length} rows, ${padding} padding column${padding === 1 ? '' : 's'}` : '');
+		setText(
+			this.ref('rows-count'),
+			rows.length ? `${rows.length} rows, ${padding} padding column${padding === 1 ? '' : 's'}` : '',
+		);
 	}
 
 	private strip(list: HTMLOListElement, i: number): { item: HTMLLIElement; head: HTMLElement; chips: ChipList } {

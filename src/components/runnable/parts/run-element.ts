@@ -109,7 +109,11 @@ export class RunBlock extends HTMLElement {
 
 	/** A link to the run's settings and, if given, one of its events. */
 	link(step?: number): string {
-		return buildLink(location.href, { blockId: this.config.id, settings: this.controller.settings ?? this.config.defaults, step });
+		return buildLink(location.href, {
+			blockId: this.config.id,
+			settings: this.controller.settings ?? this.config.defaults,
+			step,
+		});
 	}
 
 	private openLink(): void {
@@ -131,7 +135,9 @@ export class RunBlock extends HTMLElement {
 	private onKey(e: KeyboardEvent): void {
 		const c = this.controller;
 		const target = e.target as HTMLElement;
-		const typing = target.matches('textarea, input:not([type="radio"]):not([type="checkbox"]), select, [contenteditable]');
+		const typing = target.matches(
+			'textarea, input:not([type="radio"]):not([type="checkbox"]), select, [contenteditable]',
+		);
 		const activates = target.matches('button, a, summary, input, select, textarea');
 		if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
 			e.preventDefault();

@@ -26,8 +26,12 @@ class RunScrubber extends RunPanel {
 				if (!link?.clipboardText) return;
 				const name = link.label;
 				copyToClipboard(link.clipboardText).then(
-					() => this.say(`The full question is too long for a link, so it is on your clipboard: paste it into ${name}.`),
-					() => this.say(`The full question is too long for a link and could not be copied; ${name} opens with a shorter version.`),
+					() =>
+						this.say(`The full question is too long for a link, so it is on your clipboard: paste it into ${name}.`),
+					() =>
+						this.say(
+							`The full question is too long for a link and could not be copied; ${name} opens with a shorter version.`,
+						),
 				);
 			});
 		}

@@ -56,7 +56,8 @@ class RunSettings extends RunPanel {
 	showLink(link: LinkState & { problems: string[] }): void {
 		this.write(link.settings);
 		const d = this.run.config.defaults;
-		if (link.settings.mode !== d.mode || link.settings.strategy !== d.strategy) this.ref<HTMLDetailsElement>('more').open = true;
+		if (link.settings.mode !== d.mode || link.settings.strategy !== d.strategy)
+			this.ref<HTMLDetailsElement>('more').open = true;
 		this.linkNote = link.problems.length ? `The link's settings were adjusted: ${link.problems.join(' ')}` : '';
 		setText(this.ref('settings-note'), this.linkNote);
 	}
@@ -68,7 +69,10 @@ class RunSettings extends RunPanel {
 		const room = LIMITS.promptLength - (box.value.length - ((box.selectionEnd ?? 0) - (box.selectionStart ?? 0)));
 		const cut = pasted.length - Math.max(0, room);
 		if (cut <= 0) return;
-		setText(this.ref('settings-note'), `The prompt box takes at most ${LIMITS.promptLength} characters: ${plural(cut, 'character')} of the pasted text ${cut === 1 ? 'was' : 'were'} left out.`);
+		setText(
+			this.ref('settings-note'),
+			`The prompt box takes at most ${LIMITS.promptLength} characters: ${plural(cut, 'character')} of the pasted text ${cut === 1 ? 'was' : 'were'} left out.`,
+		);
 	}
 
 	/** A number field's text; one the browser could not read as a number (e.g. "1e") is not a number, not empty. */
@@ -94,11 +98,12 @@ class RunSettings extends RunPanel {
 		const sampling = this.checked('strategy') === 'sample';
 		this.ref<HTMLFieldSetElement>('sampling').disabled = !sampling;
 		const t = this.field('temperature').value;
-		const how = sampling ? `sampling (temperature ${t}, top-k ${this.field('topk').value}, top-p ${this.field('topp').value}, seed ${this.field('seed').value})` : 'greedy';
+		const how = sampling
+			? `sampling (temperature ${t}, top-k ${this.field('topk').value}, top-p ${this.field('topp').value}, seed ${this.field('seed').value})`
+			: 'greedy';
 		const mode = this.checked('mode');
 		setText(this.ref('more-summary'), mode ? `${mode === 'cached' ? 'KV cache' : 'naive'}, ${how}` : how);
 	}
-
 
 	private field(name: string): HTMLInputElement {
 		return this.ref<HTMLInputElement>(name);

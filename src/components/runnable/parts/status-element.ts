@@ -49,7 +49,10 @@ class RunStatus extends RunPanel {
 				return 'The run failed.';
 			case 'done': {
 				const last = c.events[c.events.length - 1];
-				const done = last?.step === 'done' && c.notice?.kind !== 'stopped-unconfirmed' ? `Done: ${plural(last.stats.newTokens, 'new token')}; ${describeReason(last.reason)}.` : 'Stopped.';
+				const done =
+					last?.step === 'done' && c.notice?.kind !== 'stopped-unconfirmed'
+						? `Done: ${plural(last.stats.newTokens, 'new token')}; ${describeReason(last.reason)}.`
+						: 'Stopped.';
 				return `${done}${noticeText(c.notice)}`;
 			}
 		}
@@ -57,7 +60,10 @@ class RunStatus extends RunPanel {
 }
 
 function linkText(step: number | undefined): string {
-	const what = step === undefined ? 'This link set the settings of this block. Press Run to run with them' : `This link opens step ${step + 1} of a run with the settings shown in this block. Press Run to replay it`;
+	const what =
+		step === undefined
+			? 'This link set the settings of this block. Press Run to run with them'
+			: `This link opens step ${step + 1} of a run with the settings shown in this block. Press Run to replay it`;
 	return `${what}: the model downloads (a few MB, once) only then.`;
 }
 
