@@ -58,16 +58,14 @@ describe('generate: the loop as events', () => {
 			sequenceLength: enc.ids.length,
 			usedCache: false,
 		});
-		forwards
-			.slice(1)
-			.forEach((f, i) =>
-				expect(f).toMatchObject({
-					iteration: i + 1,
-					inputLength: 1,
-					sequenceLength: enc.ids.length + i + 1,
-					usedCache: true,
-				}),
-			);
+		forwards.slice(1).forEach((f, i) =>
+			expect(f).toMatchObject({
+				iteration: i + 1,
+				inputLength: 1,
+				sequenceLength: enc.ids.length + i + 1,
+				usedCache: true,
+			}),
+		);
 		for (const f of forwards) expect(f.step === 'forward' && f.ms >= 0).toBe(true);
 
 		for (const e of events) {
