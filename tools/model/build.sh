@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Rebuilds public/models/kjv-gpt-2m from nothing: corpus, tokenizer, training,
-# ONNX export, int8 quantization, model card, then the model tests.
-#   npm run model:build                 the shipped model (about 25 minutes on 2 cores)
+# ONNX export, int8 quantization, greedy-ending report, model card, then the model tests.
+#   npm run model:build                 the shipped model (about 75-110 minutes on 2 shared cores)
 #   npm run model:build -- --compare    also the short corpus comparison runs
+# Training checkpoints after every evaluation under tools/model/work/ (not in git);
+# running the same command again resumes an interrupted run where it stopped.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,7 +15,8 @@ reference="$root/tests/model/fixtures/kjv-gpt-2m.reference.json"
 # Debian's torch and onnx import only from the system interpreter, not pyenv's.
 py=/usr/bin/python3
 
-steps=500
+steps=1500
+eval_every=100
 compare=0
 for arg in "$@"; do
   case "$arg" in
@@ -51,15 +54,19 @@ if ((compare)); then
 fi
 
 echo "== training kjv, $steps steps"
-$py train.py --corpus kjv --steps "$steps" --out "$work/kjv"
+$py train.py --corpus kjv --steps "$steps" --eval-every "$eval_every" --out "$work/kjv" --resume
 
 echo "== exporting"
 rm -rf "$model"
 $py export.py --run "$work/kjv" --out "$model" --reference "$reference"
 $py quantize.py "$model/onnx/model.onnx" "$model/onnx/model_quantized.onnx"
 
-echo "== model card"
+echo "== greedy-ending report (quantized model, through the site's runtime)"
 mkdir -p "$here/metrics"
+$py prompts.py --out "$here/metrics/prompts.json"
+(cd "$root" && GREEDY_REPORT=1 npx vitest run tests/model/greedy.test.ts) || true
+
+echo "== model card"
 cp "$work/kjv/metrics.json" "$here/metrics/kjv-gpt-2m.json"
 for c in kjv fortunes; do
   if [[ -f "$work/compare-$c/metrics.json" ]]; then cp "$work/compare-$c/metrics.json" "$here/metrics/compare-$c.json"; fi
@@ -68,7 +75,7 @@ compare_args=()
 if [[ -f "$here/metrics/compare-kjv.json" ]]; then
   compare_args=(--compare "$here/metrics/compare-kjv.json" "$here/metrics/compare-fortunes.json")
 fi
-$py card.py --run "$work/kjv" --model "$model" "${compare_args[@]}"
+$py card.py --run "$work/kjv" --model "$model" --greedy "$here/metrics/greedy.json" "${compare_args[@]}"
 
 echo "== verifying"
 cd "$root"

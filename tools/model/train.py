@@ -12,8 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import time
 from pathlib import Path
+
+# OpenBLAS (Debian's pthread build) otherwise starts its own thread pool beside
+# torch's; it reads this when the library loads, so before numpy and torch.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 import torch
@@ -84,6 +89,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--decay-frac", type=float, default=0.2,
+                    help="share of the steps, at the end, over which the LR decays linearly to 5%% of peak")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--vocab", type=int, default=2048)
     ap.add_argument("--n-layer", type=int, default=4)
@@ -91,7 +98,9 @@ def main() -> None:
     ap.add_argument("--n-head", type=int, default=4)
     ap.add_argument("--ctx", type=int, default=256)
     ap.add_argument("--eval-every", type=int, default=250)
-    ap.add_argument("--threads", type=int, default=2)
+    # One thread: on 2 cores shared with other jobs, a second intra-op thread
+    # spends its time waiting at barriers for the first (measured: metrics/speed.md).
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.pt if it exists")
     ap.add_argument("--keep-denormals", action="store_true",
                     help="do not flush denormal floats to zero (only to measure their cost)")
@@ -118,19 +127,30 @@ def main() -> None:
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.95))
 
+    # Warm-up, constant, then a linear decay over the last --decay-frac of the
+    # steps ("warmup-stable-decay"). Until the decay starts, the LR does not
+    # depend on --steps, so a resumed run may change its length.
+    decay_start = int(args.steps * (1 - args.decay_frac))
+
     def lr_at(step: int) -> float:
         if step < args.warmup:
             return args.lr * (step + 1) / args.warmup
-        p = (step - args.warmup) / max(1, args.steps - args.warmup)
-        return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * p)))
+        if step < decay_start:
+            return args.lr
+        p = (step - decay_start) / max(1, args.steps - decay_start)
+        return args.lr * (1 - 0.95 * p)
 
     history, start, done_seconds = [], 0, 0.0
     ckpt_path = out / "checkpoint.pt"
     if args.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location="cpu")
-        if ck["config"] != cfg.to_dict() or ck["schedule"] != [args.steps, args.batch, args.lr, args.warmup, args.seed]:
+        same = ck["config"] == cfg.to_dict() and ck["schedule"][1:] == [args.batch, args.lr, args.warmup, args.seed]
+        if not same:
             raise SystemExit(f"{ckpt_path} was written by a different model or schedule; "
                              "use another --out or delete it")
+        if ck["schedule"][0] != args.steps and ck["step"] > min(decay_start, ck["decay_start"]):
+            raise SystemExit(f"{ckpt_path} is at step {ck['step']}, past the start of the LR decay; "
+                             f"resume it with --steps {ck['schedule'][0]}")
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
         torch.set_rng_state(ck["torch_rng"])
@@ -169,6 +189,7 @@ def main() -> None:
                   f"ppl {math.exp(val):.1f} | {elapsed / 60:.1f} min, {tps:.0f} tok/s", flush=True)
             save_checkpoint(ckpt_path, {
                 "config": cfg.to_dict(), "schedule": [args.steps, args.batch, args.lr, args.warmup, args.seed],
+                "decay_start": decay_start,
                 "model": model.state_dict(), "optimizer": opt.state_dict(),
                 "torch_rng": torch.get_rng_state(), "numpy_rng": rng.bit_generator.state,
                 "step": step + 1, "history": history, "seconds": elapsed})
@@ -184,12 +205,13 @@ def main() -> None:
         "val_chars": sum(len(d) + 1 for d in val_docs),
         "config": cfg.to_dict(), "parameters": model.num_params(),
         "steps": args.steps, "batch": args.batch, "ctx": args.ctx, "lr": args.lr, "warmup": args.warmup,
-        "eval_every": args.eval_every, "seed": args.seed, "schedule": "linear warmup, cosine decay to 5% of peak",
+        "eval_every": args.eval_every, "seed": args.seed, "decay_start": decay_start,
+        "schedule": f"linear warm-up over {args.warmup} steps, constant to step {decay_start}, linear decay to 5% of peak at step {args.steps}",
         "tokens_seen": args.steps * args.batch * args.ctx,
         "train_seconds": round(train_seconds, 1), "tokenizer_seconds": round(tok_time, 1),
         "val_loss": history[-1]["val_loss"], "val_perplexity": round(math.exp(history[-1]["val_loss"]), 2),
         "val_bits_per_char": round(history[-1]["val_loss"] * len(val_ids) / sum(len(d) + 1 for d in val_docs) / math.log(2), 4),
-        "history": history, "torch": torch.__version__,
+        "threads": args.threads, "history": history, "torch": torch.__version__,
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     print(json.dumps({k: metrics[k] for k in ("parameters", "val_loss", "val_perplexity", "train_seconds")}))
