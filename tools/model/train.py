@@ -75,6 +75,22 @@ def prepare_data(args, out: Path):
     return docs, val_docs, vocab, train_ids, val_ids, tok_time
 
 
+def load_weights(path: Path) -> dict:
+    """A state dict from a model.pt, or from an ONNX file written by export.py
+    (whose MatMul weights are stored transposed, in block order)."""
+    if path.suffix == ".pt":
+        return torch.load(path, map_location="cpu")["state_dict"]
+    import onnx
+    from onnx import numpy_helper
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer}
+    state = {k: torch.from_numpy(v.copy()) for k, v in inits.items() if not k.startswith("onnx::")}
+    matmuls = sorted((k for k in inits if k.startswith("onnx::MatMul_")), key=lambda k: int(k.rsplit("_", 1)[1]))
+    names = [f"blocks.{b}.{n}.weight" for b in range(len(matmuls) // 4) for n in ("c_attn", "c_proj", "mlp_fc", "mlp_proj")]
+    for k, name in zip(matmuls, names):
+        state[name] = torch.from_numpy(inits[k].T.copy())
+    return state
+
+
 def save_checkpoint(path: Path, state: dict) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
@@ -89,6 +105,10 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--schedule", default="wsd", choices=["wsd", "cosine"],
+                    help="wsd: warm-up, constant, linear decay over --decay-frac; cosine: warm-up, cosine to 5%%")
+    ap.add_argument("--init", default=None,
+                    help="start from these weights (a model.pt, or an exported model.onnx) instead of random ones")
     ap.add_argument("--decay-frac", type=float, default=0.2,
                     help="share of the steps, at the end, over which the LR decays linearly to 5%% of peak")
     ap.add_argument("--seed", type=int, default=1234)
@@ -122,6 +142,9 @@ def main() -> None:
     cfg = GPTConfig(vocab_size=len(vocab), n_positions=args.ctx, n_embd=args.n_embd,
                     n_layer=args.n_layer, n_head=args.n_head)
     model = GPT(cfg)
+    if args.init:
+        model.load_state_dict(load_weights(Path(args.init)))
+        print(f"initialised from {args.init}", flush=True)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
@@ -132,9 +155,15 @@ def main() -> None:
     # depend on --steps, so a resumed run may change its length.
     decay_start = int(args.steps * (1 - args.decay_frac))
 
+    if args.schedule == "cosine":
+        decay_start = args.warmup
+
     def lr_at(step: int) -> float:
         if step < args.warmup:
             return args.lr * (step + 1) / args.warmup
+        if args.schedule == "cosine":
+            p = (step - args.warmup) / max(1, args.steps - args.warmup)
+            return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * p)))
         if step < decay_start:
             return args.lr
         p = (step - decay_start) / max(1, args.steps - decay_start)
@@ -206,7 +235,10 @@ def main() -> None:
         "config": cfg.to_dict(), "parameters": model.num_params(),
         "steps": args.steps, "batch": args.batch, "ctx": args.ctx, "lr": args.lr, "warmup": args.warmup,
         "eval_every": args.eval_every, "seed": args.seed, "decay_start": decay_start,
-        "schedule": f"linear warm-up over {args.warmup} steps, constant to step {decay_start}, linear decay to 5% of peak at step {args.steps}",
+        "schedule": (f"linear warm-up over {args.warmup} steps, cosine decay to 5% of peak at step {args.steps}"
+                     if args.schedule == "cosine" else
+                     f"linear warm-up over {args.warmup} steps, constant to step {decay_start}, linear decay to 5% of peak at step {args.steps}"),
+        "init": args.init,
         "tokens_seen": args.steps * args.batch * args.ctx,
         "train_seconds": round(train_seconds, 1), "tokenizer_seconds": round(tok_time, 1),
         "val_loss": history[-1]["val_loss"], "val_perplexity": round(math.exp(history[-1]["val_loss"]), 2),
