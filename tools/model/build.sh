@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds public/models/kjv-gpt-2m from nothing: corpus, tokenizer, training,
 # ONNX export, int8 quantization, greedy-ending report, model card, then the model tests.
-#   npm run model:build                 the shipped model (about 75-110 minutes on 2 shared cores)
+#   npm run model:build                 the shipped model (about 1-2 hours on 2 shared cores)
 #   npm run model:build -- --compare    also the short corpus comparison runs
 # Training checkpoints after every evaluation under tools/model/work/ (not in git);
 # running the same command again resumes an interrupted run where it stopped.
@@ -15,7 +15,10 @@ reference="$root/tests/model/fixtures/kjv-gpt-2m.reference.json"
 # Debian's torch and onnx import only from the system interpreter, not pyenv's.
 py=/usr/bin/python3
 
-steps=1500
+# Two stages: the original 500-step cosine run, then a continuation from its
+# weights with a warm-up, constant, linear-decay schedule (see the model card).
+stage1_steps=500
+steps=1000
 eval_every=100
 compare=0
 for arg in "$@"; do
@@ -53,8 +56,12 @@ if ((compare)); then
   done
 fi
 
-echo "== training kjv, $steps steps"
-$py train.py --corpus kjv --steps "$steps" --eval-every "$eval_every" --out "$work/kjv" --resume
+echo "== training kjv, stage 1: $stage1_steps steps from random weights"
+$py train.py --corpus kjv --schedule cosine --steps "$stage1_steps" --warmup 100 --seed 1234 --threads 2 \
+  --eval-every "$eval_every" --out "$work/kjv-stage1" --resume
+echo "== training kjv, stage 2: $steps steps from the stage-1 weights"
+$py train.py --corpus kjv --init "$work/kjv-stage1/model.pt" --steps "$steps" --warmup 50 --seed 1235 \
+  --eval-every "$eval_every" --out "$work/kjv" --resume
 
 echo "== exporting"
 rm -rf "$model"
@@ -75,7 +82,7 @@ compare_args=()
 if [[ -f "$here/metrics/compare-kjv.json" ]]; then
   compare_args=(--compare "$here/metrics/compare-kjv.json" "$here/metrics/compare-fortunes.json")
 fi
-$py card.py --run "$work/kjv" --model "$model" --greedy "$here/metrics/greedy.json" "${compare_args[@]}"
+$py card.py --run "$work/kjv" --stage1 "$work/kjv-stage1" --model "$model" --greedy "$here/metrics/greedy.json" "${compare_args[@]}"
 
 echo "== verifying"
 cd "$root"

@@ -79,6 +79,11 @@ def loss_curve_svg(history: list[dict], batch: int, ctx: int) -> str:
         out.append(f'<line x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{top + ph}" y2="{top + ph + 4}" stroke="#000"/>')
         out.append(f'<text x="{px(t):.1f}" y="{top + ph + 18}" text-anchor="middle">{t // tick}M</text>')
     out.append(f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#000"/>')
+    for prev, r in zip(history, history[1:]):
+        if r.get("stage") != prev.get("stage"):
+            bx = px(prev["tokens_seen"])
+            out.append(f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{top}" y2="{top + ph}" stroke="#666" stroke-dasharray="2 3"/>')
+            out.append(f'<text x="{bx + 4:.1f}" y="{top + 14}">stage {r["stage"]}</text>')
     out.append(f'<text x="{left + pw / 2}" y="{h - 8}" text-anchor="middle">tokens seen</text>')
     out.append(f'<text transform="translate(16 {top + ph / 2}) rotate(-90)" text-anchor="middle">loss (nats/token)</text>')
     # Colour plus a dash pattern and marker shape, so the lines differ without colour too.
@@ -146,6 +151,7 @@ def main() -> None:
     ap.add_argument("--run", required=True)
     ap.add_argument("--model", required=True)
     ap.add_argument("--compare", nargs="*", default=[])
+    ap.add_argument("--stage1", default=None, help="run folder of the first stage, when --run was initialised from it")
     ap.add_argument("--greedy", default=None, help="metrics/greedy.json from tests/model/greedy.test.ts")
     ap.add_argument("--command", default="npm run model:build")
     args = ap.parse_args()
@@ -160,11 +166,30 @@ def main() -> None:
         rows.append((prompt, "greedy", continue_text(model, enc, prompt, 40, sample=False)))
         rows.append((prompt, "sampled", continue_text(model, enc, prompt, 40, sample=True)))
 
-    (out / "loss-curve.svg").write_text(loss_curve_svg(m["history"], m["batch"], m["ctx"]), encoding="utf-8")
+    # One history over both stages: steps, tokens and minutes continue from stage 1.
+    stages = [m]
+    if args.stage1:
+        stages.insert(0, json.loads((Path(args.stage1) / "metrics.json").read_text()))
+    history, step0, tokens0, sec0 = [], 0, 0, 0.0
+    for k, sm in enumerate(stages):
+        for h in sm["history"]:
+            history.append({**h, "stage": k + 1, "step": step0 + h["step"],
+                            "tokens_seen": tokens0 + h["step"] * sm["batch"] * sm["ctx"], "seconds": sec0 + h["seconds"]})
+        step0 += sm["steps"]
+        tokens0 += sm["steps"] * sm["batch"] * sm["ctx"]
+        sec0 += sm["train_seconds"]
+    total_steps, total_tokens, total_seconds = step0, tokens0, sec0
+    (out / "loss-curve.svg").write_text(loss_curve_svg(history, m["batch"], m["ctx"]), encoding="utf-8")
     bpc = m["val_tokens"] / m["val_chars"] / math.log(2)
-    hist = "\n".join(f"| {h['step']} | {h.get('tokens_seen', h['step'] * m['batch'] * m['ctx']):,} | {h['train_loss']:.3f} | "
+    hist = "\n".join(f"| {h['stage']} | {h['step']} | {h['tokens_seen']:,} | {h['train_loss']:.3f} | "
                      f"{h['val_loss']:.3f} | {math.exp(h['val_loss']):.1f} | {h['val_loss'] * bpc:.3f} | {h['seconds'] / 60:.1f} |"
-                     for h in m["history"])
+                     for h in history)
+    stage_rows = "\n".join(
+        f"| stage {k + 1} | {sm['steps']} × {sm['batch']} × {sm['ctx']}, seed {sm['seed']}, "
+        f"{'from ' + ('stage 1' if k else 'random') + ' weights' if k or not sm.get('init') else 'from ' + sm['init']}; "
+        f"{sm.get('schedule', 'linear warm-up over 100 steps, cosine decay to 5% of peak')}, peak LR {sm['lr']}; "
+        f"{sm.get('threads', 2)} thread(s), {sm['train_seconds'] / 60:.1f} min |"
+        for k, sm in enumerate(stages))
     compare_rows = []
     for c in args.compare:
         cm = json.loads(Path(c).read_text())
@@ -227,21 +252,20 @@ phrase-level King James English, not reliable or meaningful text.
 
 | | |
 |---|---|
-| steps × batch × context | {m['steps']} × {m['batch']} × {m['ctx']} = {m['tokens_seen']:,} tokens (≈ {m['tokens_seen'] / m['train_tokens']:.1f} epochs) |
-| optimiser | AdamW (β 0.9/0.95, weight decay 0.1 on matrices), peak LR {m['lr']} |
-| LR schedule | {m.get('schedule', 'linear warm-up over 100 steps, cosine decay to 5% of peak')} |
+| steps × batch × context | {total_steps} × {m['batch']} × {m['ctx']} = {total_tokens:,} tokens (≈ {total_tokens / m['train_tokens']:.1f} epochs) |
+{stage_rows}
+| optimiser | AdamW (β 0.9/0.95, weight decay 0.1 on matrices), fresh in each stage |
 | evaluation | held-out loss every {m.get('eval_every', 250)} steps; a checkpoint after each (`train.py --resume` continues from it) |
-| seed | {m['seed']} |
-| hardware | 2 CPU cores, Debian's python3-torch {m['torch']} with OpenBLAS, {m.get('threads', 2)} training thread(s) |
-| training time | {m['train_seconds'] / 60:.1f} minutes wall clock (tokenizer {m['tokenizer_seconds']:.0f} s), on cores shared with other jobs |
+| hardware | 2 CPU cores, Debian's python3-torch {m['torch']} with OpenBLAS |
+| training time | {total_seconds / 60:.1f} minutes wall clock in all (tokenizer {m['tokenizer_seconds']:.0f} s), on cores shared with other jobs |
 | held-out loss | **{m['val_loss']:.3f}** nats/token, perplexity **{m['val_perplexity']:.1f}**, {m.get('val_bits_per_char', float('nan')):.3f} bits/char |
 
 ![Training and held-out loss against tokens seen](loss-curve.svg)
 
-Training loss is the mean over the steps since the previous evaluation.
+Training loss is the mean over the steps since the previous evaluation{' (in stage 1, the loss of the last batch)' if args.stage1 else ''}.
 
-| step | tokens seen | train loss | held-out loss | held-out ppl | held-out bits/char | minutes |
-|---|---|---|---|---|---|---|
+| stage | step | tokens seen | train loss | held-out loss | held-out ppl | held-out bits/char | minutes |
+|---|---|---|---|---|---|---|---|
 {hist}
 {compare_section}
 ## Files
