@@ -13,6 +13,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -111,6 +112,7 @@ def main() -> None:
                     help="start from these weights (a model.pt, or an exported model.onnx) instead of random ones")
     ap.add_argument("--decay-frac", type=float, default=0.2,
                     help="share of the steps, at the end, over which the LR decays linearly to 5%% of peak")
+    ap.add_argument("--decay-steps", type=int, default=None, help="the decay's length in steps (overrides --decay-frac)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--vocab", type=int, default=2048)
     ap.add_argument("--n-layer", type=int, default=4)
@@ -153,7 +155,7 @@ def main() -> None:
     # Warm-up, constant, then a linear decay over the last --decay-frac of the
     # steps ("warmup-stable-decay"). Until the decay starts, the LR does not
     # depend on --steps, so a resumed run may change its length.
-    decay_start = int(args.steps * (1 - args.decay_frac))
+    decay_start = args.steps - args.decay_steps if args.decay_steps is not None else int(args.steps * (1 - args.decay_frac))
 
     if args.schedule == "cosine":
         decay_start = args.warmup
@@ -222,6 +224,10 @@ def main() -> None:
                 "model": model.state_dict(), "optimizer": opt.state_dict(),
                 "torch_rng": torch.get_rng_state(), "numpy_rng": rng.bit_generator.state,
                 "step": step + 1, "history": history, "seconds": elapsed})
+            if args.schedule == "wsd" and step + 1 <= decay_start:
+                # The last checkpoint before the decay: a longer run can resume
+                # from it (copied to checkpoint.pt) with a larger --steps.
+                shutil.copyfile(ckpt_path, out / "stable-checkpoint.pt")
 
     train_seconds = time.time() - t_train
     torch.save({"config": cfg.to_dict(), "state_dict": model.state_dict()}, out / "model.pt")
