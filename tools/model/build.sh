@@ -18,13 +18,15 @@ py=/usr/bin/python3
 # Two stages: the original 500-step cosine run, then a continuation from its
 # weights with a warm-up, constant, linear-decay schedule (see the model card).
 stage1_steps=500
-steps=1000
+steps=300
+decay_steps=100
 eval_every=100
 compare=0
 for arg in "$@"; do
   case "$arg" in
     --compare) compare=1 ;;
     --steps=*) steps="${arg#--steps=}" ;;
+    --decay-steps=*) decay_steps="${arg#--decay-steps=}" ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -57,10 +59,10 @@ if ((compare)); then
 fi
 
 echo "== training kjv, stage 1: $stage1_steps steps from random weights"
-$py train.py --corpus kjv --schedule cosine --steps "$stage1_steps" --warmup 100 --seed 1234 --threads 2 \
+$py train.py --corpus kjv --schedule cosine --steps "$stage1_steps" --warmup 100 --seed 1234 \
   --eval-every "$eval_every" --out "$work/kjv-stage1" --resume
 echo "== training kjv, stage 2: $steps steps from the stage-1 weights"
-$py train.py --corpus kjv --init "$work/kjv-stage1/model.pt" --steps "$steps" --warmup 50 --seed 1235 \
+$py train.py --corpus kjv --init "$work/kjv-stage1/model.pt" --steps "$steps" --decay-steps "$decay_steps" --warmup 50 --seed 1235 \
   --eval-every "$eval_every" --out "$work/kjv" --resume
 
 echo "== exporting"
