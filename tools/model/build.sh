@@ -19,7 +19,7 @@ py=/usr/bin/python3
 # weights with a warm-up, constant, linear-decay schedule (see the model card).
 stage1_steps=500
 steps=300
-decay_steps=100
+decay_steps=200
 eval_every=100
 compare=0
 for arg in "$@"; do
