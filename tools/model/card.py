@@ -77,7 +77,7 @@ def loss_curve_svg(history: list[dict], batch: int, ctx: int) -> str:
     tick = 1_000_000
     for t in range(0, x_max + 1, tick):
         out.append(f'<line x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{top + ph}" y2="{top + ph + 4}" stroke="#000"/>')
-        out.append(f'<text x="{px(t):.1f}" y="{top + ph + 18}" text-anchor="middle">{t // tick}M</text>')
+        out.append(f'<text x="{px(t):.1f}" y="{top + ph + 18}" text-anchor="middle">{f"{t // tick}M" if t else "0"}</text>')
     out.append(f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#000"/>')
     for prev, r in zip(history, history[1:]):
         if r.get("stage") != prev.get("stage"):
