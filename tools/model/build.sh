@@ -76,6 +76,7 @@ $py prompts.py --out "$here/metrics/prompts.json"
 (cd "$root" && GREEDY_REPORT=1 npx vitest run tests/model/greedy.test.ts) || true
 
 echo "== model card"
+cp "$work/kjv-stage1/metrics.json" "$here/metrics/kjv-gpt-2m-stage1.json"
 cp "$work/kjv/metrics.json" "$here/metrics/kjv-gpt-2m.json"
 for c in kjv fortunes; do
   if [[ -f "$work/compare-$c/metrics.json" ]]; then cp "$work/compare-$c/metrics.json" "$here/metrics/compare-$c.json"; fi
