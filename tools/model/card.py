@@ -117,24 +117,29 @@ def greedy_section(path: Path | None) -> str:
         return f"| `{r['prompt']}` | {text}{' ⏎EOS' if r['endsAtEos'] else ' …'} | {r['newTokens']} | {verdict} |"
 
     seen, rows = set(), []
-    for r in g["pages"] + g["candidates"]:
+    for r in g["pages"] + g.get("demo", []) + g["candidates"]:
         if r["prompt"] not in seen:
             seen.add(r["prompt"])
             rows.append(row(r))
     h = g["heldout"]
-    passing = [r["prompt"] for r in g["pages"] + g["candidates"] if r["passes"]]
+    passing = [r["prompt"] for r in g["pages"] + g.get("demo", []) + g["candidates"] if r["passes"]]
+    pages = ", ".join(f"`{r['prompt']}`" for r in g["pages"])
+    demo = ", ".join(f"`{r['prompt']}`" for r in g.get("demo", []) if r["passes"])
     return f"""
 ## Greedy continuations that end
 
 The course's demos decode greedily, so the test that matters for them is: from a
 prompt, does greedy decoding with the shipped **quantized** model end at
 `<|endoftext|>` within {g['maxNewTokens']} new tokens, without repeating any {g['ngram']}-gram of
-tokens? `tests/model/greedy.test.ts` checks it for every default prompt on the
-course's pages, through the site's own loader and loop ({g['model']}).
+tokens? `tests/model/greedy.test.ts` checks it, through the site's own loader and
+loop ({g['model']}), for the demo prompts, and for each default prompt on the course's
+pages once it is one of them.
 
 - Held-out verse openings (the first four words of 100 held-out verses, evenly spaced):
   **{h['passed']}/{h['total']}** pass; {h['endedAtEos']}/{h['total']} end at EOS.
-- Candidate and page prompts: {len(set(passing))}/{len(seen)} pass.
+- Page, demo and candidate prompts: {len(set(passing))}/{len(seen)} pass. The pages' current
+  default prompts ({pages}) {'all pass' if all(r['passes'] for r in g['pages']) else 'do not all pass'}.
+- Demo prompts that pass (for the pages' defaults; `metrics/prompts.json`): {demo}.
 
 | prompt | greedy continuation (int8) | new tokens | passes |
 |---|---|---|---|

@@ -3,6 +3,9 @@ the course's own defaults (which tests/model reads from the pages).
 
   candidates        short prompts in the corpus's register, from which lessons
                     can pick default prompts that end well under greedy decoding
+  demo              prompts whose greedy continuation, with the shipped quantized
+                    model, ends well (chosen from the two lists below by the
+                    report); tests/model asserts that they still do
   heldout_openings  the first four words of 100 held-out verses, evenly spaced
                     through the held-out split: an unbiased sample for the
                     share of prompts whose greedy continuation ends well
@@ -17,6 +20,22 @@ import json
 from pathlib import Path
 
 import corpus
+
+# From metrics/greedy.json of the shipped model: candidates and held-out
+# openings that pass, preferring ones that read as a phrase.
+DEMO = [
+    "The heavens declare",
+    "O give thanks unto the LORD;",
+    "Behold, I",
+    "And the LORD came",
+    "And out of the",
+    "And Saul said, Hear",
+    "Moreover the brasen altar,",
+    "She shall give to",
+    "Thou shalt also take",
+    "Salute Rufus chosen in",
+    "Some said, This is",
+]
 
 CANDIDATES = [
     "And God said,",
@@ -64,7 +83,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    data = {"candidates": CANDIDATES, "heldout_openings": openings()}
+    data = {"demo": DEMO, "candidates": CANDIDATES, "heldout_openings": openings()}
     Path(args.out).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {len(data['candidates'])} candidates, {len(data['heldout_openings'])} held-out openings")
 
