@@ -24,17 +24,18 @@ import corpus
 # From metrics/greedy.json of the shipped model: candidates and held-out
 # openings that pass, preferring ones that read as a phrase.
 DEMO = [
-    "The heavens declare",
-    "O give thanks unto the LORD;",
+    "In the beginning God created",
+    "The LORD is my shepherd;",
+    "Blessed are the",
+    "And it came to pass, when",
+    "Jesus said unto them,",
+    "The fool hath said",
     "Behold, I",
+    "Verily, verily, I say unto you,",
     "And the LORD came",
     "And out of the",
-    "And Saul said, Hear",
-    "Moreover the brasen altar,",
-    "She shall give to",
     "Thou shalt also take",
     "Salute Rufus chosen in",
-    "Some said, This is",
 ]
 
 CANDIDATES = [
