@@ -208,9 +208,20 @@ test.describe('runnable code: lesson 1', () => {
 	});
 
 	test('Stop ends a run mid-way and says so', async ({ page }) => {
+		// The lesson's default prompt ends at EOS after a few tokens, too soon to stop; take a prompt
+		// whose greedy run, on the Node side, does not end within 60 tokens.
+		let longPrompt: string | undefined;
+		for (const prompt of ['My son,', 'Thus saith the LORD,', 'Hear, O Israel:', 'And God said,', 'In the beginning']) {
+			const done = (await nodeRun(prompt, greedy(60, 'cached'))).at(-1) as DoneEvent;
+			if (done.reason === 'max_new') {
+				longPrompt = prompt;
+				break;
+			}
+		}
+		expect(longPrompt, 'a prompt whose greedy run lasts 60 tokens').toBeDefined();
 		await page.goto(LESSON);
 		const b = block(page);
-		await setUp(b, { max: 200, speed: 'realtime', mode: 'naive' });
+		await setUp(b, { prompt: longPrompt, max: 200, speed: 'realtime', mode: 'naive' });
 		await b.locator('[data-rc="run"]').click();
 		await expect(b).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
 		await expect
