@@ -294,7 +294,8 @@ test.describe('lesson 2: the live demo', () => {
 		await expect(note).toHaveText('Adjusted: Max new tokens must be a number; using 40.');
 		await expect(page.locator('[data-rc="max"]').first()).toHaveValue('40');
 		await expect(naive).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
-		await expect(naive.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(DEFAULT_MAX);
+		const withDefault = (await nodeRun(DEFAULT_PROMPT, DEFAULT_MAX)).at(-1) as DoneEvent;
+		await expect(naive.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(withDefault.stats.newTokens);
 
 		// An empty prompt starts from the start token.
 		await page.locator('[data-rc="prompt"]').fill('');
@@ -323,7 +324,7 @@ test.describe('lesson 2: the live demo', () => {
 		await expect(note).toHaveText(/Max new tokens must be a number; using 40\./);
 		await cached.locator('[data-rc="run"]').click();
 		await expect(cached).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
-		await expect(cached.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(DEFAULT_MAX);
+		await expect(cached.locator('[data-rc="chips"] .rc-chip--gen')).toHaveCount(withDefault.stats.newTokens);
 		await expectAccessible(page);
 	});
 
