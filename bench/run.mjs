@@ -5,7 +5,8 @@
 //   npm run bench                              everything (≈ 5–8 min on a loaded 2-core machine)
 //   npm run bench -- --skip-build              reuse bench/.dist
 //   npm run bench -- --rounds 16 --preset desktop --skip-lighthouse
-//   npm run bench -- --skip-build --only lighthouse   (sections: weight,cold,tokens,lighthouse)
+//   npm run bench -- --skip-build --only lighthouse   (sections: weight,cold,tokens,scaling,lighthouse)
+//   npm run bench -- --only scaling                   (per-pass time by position; batched B=8 over B=1)
 //   npm run bench -- --only cold --cold-runs 5        (cold starts, median reported)
 //   BENCH_PRECOMPRESS=1 npm run bench          build with the proposed .br/.gz precompression
 //
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { chromiumArgs, ensureChromium } from '../tests/support/chromium.mjs';
 import { startServer } from './lib/server.mjs';
 import { floorModel, matmulWeights } from './lib/floor-model.mjs';
+import { measureScaling, scalingLines, scalingTargetRows } from './lib/scaling.mjs';
 import {
 	TARGETS,
 	classify,
@@ -50,7 +52,10 @@ const { values: opt } = parseArgs({
 		preset: { type: 'string', default: 'mobile' },
 		// Lighthouse CPU slowdown: 'auto' calibrates it from the host's BenchmarkIndex; a number forces it.
 		'lighthouse-cpu': { type: 'string', default: 'auto' },
-		only: { type: 'string', default: 'weight,cold,tokens,lighthouse' },
+		// Rounds of the scaling section (naive/cached runs to position 200; B = 1/B = 8 batches).
+		'scaling-rounds': { type: 'string', default: '6' },
+		'batch-tokens': { type: 'string', default: '32' },
+		only: { type: 'string', default: 'weight,cold,tokens,scaling,lighthouse' },
 		out: { type: 'string', default: 'bench/results/latest.json' },
 	},
 });
@@ -564,6 +569,26 @@ async function perToken(browser, server) {
 	};
 }
 
+// ---- 5. scaling (bench/lib/scaling.mjs) ---------------------------------------------------
+
+async function scaling(browser, server) {
+	say('scaling: bench page, the runtime worker alone');
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
+	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 180_000 });
+	try {
+		return await measureScaling({
+			page,
+			rounds: Math.max(1, Number(opt['scaling-rounds'])),
+			batchTokens: Math.max(2, Math.min(200, Number(opt['batch-tokens']))),
+			say,
+		});
+	} finally {
+		await context.close();
+	}
+}
+
 // ---- 4. Lighthouse -------------------------------------------------------------------------
 
 async function lighthouseScores(chromePath, server, preset, cpuMultiplier) {
@@ -715,6 +740,7 @@ async function main() {
 			};
 		}
 		if (only.has('tokens')) result.perToken = await perToken(browser, server);
+		if (only.has('scaling')) result.scaling = await scaling(browser, server);
 		result.benchmarkIndex = await benchmarkIndex(browser);
 	} finally {
 		await browser.close();
@@ -851,13 +877,7 @@ function targetRows(r) {
 			target: TARGETS.lighthouseAccessibility,
 		});
 	}
-	if (r.perToken)
-		rows.push({
-			measure: 'Batched decoding, tokens/s at B=8 over B=1',
-			value: NaN,
-			shown: 'not measured: the runtime has no batched loop yet',
-			target: TARGETS.info,
-		});
+	if (r.scaling) rows.push(...scalingTargetRows(r.scaling));
 	return rows.map((x) => ({
 		measure: x.measure,
 		value: x.value,
@@ -1102,6 +1122,8 @@ function printReport(r) {
 			);
 		}
 	}
+
+	if (r.scaling) out.push(...scalingLines(r.scaling));
 
 	out.push('', 'Targets (reported, not asserted; "info" rows have none)');
 	out.push(

@@ -28,6 +28,28 @@ export function quartiles(xs) {
 	return [at(0.25), at(0.75)];
 }
 
+/**
+ * The median time of the passes within `half` positions of `center`, and how many there were
+ * (a window the run did not reach, or only partly, is short of 2·half + 1 passes).
+ * @param {{ position: number, ms: number }[]} passes @param {number} center @param {number} half
+ */
+export function windowMs(passes, center, half) {
+	const inside = passes.filter((p) => Math.abs(p.position - center) <= half).map((p) => p.ms);
+	return { ms: median(inside), count: inside.length };
+}
+
+/**
+ * Per-pass time near position `far` over near position `near` (window medians), NaN unless both
+ * windows are complete: how a pass's cost grows with the sequence.
+ * @param {{ position: number, ms: number }[]} passes @param {number} near @param {number} far @param {number} half
+ */
+export function positionGrowth(passes, near, far, half) {
+	const a = windowMs(passes, near, half);
+	const b = windowMs(passes, far, half);
+	const full = 2 * half + 1;
+	return a.count === full && b.count === full ? ratio(b.ms, a.ms) : NaN;
+}
+
 /** @param {number} a @param {number} b */
 export const ratio = (a, b) => (b > 0 && Number.isFinite(a) ? a / b : NaN);
 
@@ -132,7 +154,7 @@ export function formatTable(headers, rows) {
 
 /**
  * The targets, in one place (bench/README.md says where each comes from).
- * @type {Record<'lessonJsGzip' | 'runtimeBytesBeforeRun' | 'coldStartMs' | 'bytesBeforeFirstTokenGzip' | 'cOverA' | 'cOverB' | 'dOverC' | 'lighthousePerformance' | 'lighthouseAccessibility' | 'info', { op: '<=' | '>=' | '==' | 'info', limit: number, text: string }>}
+ * @type {Record<'lessonJsGzip' | 'runtimeBytesBeforeRun' | 'coldStartMs' | 'bytesBeforeFirstTokenGzip' | 'cOverA' | 'cOverB' | 'dOverC' | 'lighthousePerformance' | 'lighthouseAccessibility' | 'naiveGrowth' | 'cachedGrowth' | 'batchSpeedup' | 'info', { op: '<=' | '>=' | '==' | 'info', limit: number, text: string }>}
  */
 export const TARGETS = {
 	lessonJsGzip: { op: '<=', limit: 50_000, text: '≤ 50 KB gzip' },
@@ -144,6 +166,11 @@ export const TARGETS = {
 	dOverC: { op: '<=', limit: 1.15, text: '≤ 1.15' },
 	lighthousePerformance: { op: '>=', limit: 95, text: '≥ 95' },
 	lighthouseAccessibility: { op: '>=', limit: 95, text: '≥ 95' },
+	// Lesson 2 (issue 10): a pass at position 200 over one at position 10.
+	naiveGrowth: { op: '>=', limit: 3, text: '≥ 3' },
+	cachedGrowth: { op: '<=', limit: 1.5, text: '≤ 1.5' },
+	// Lesson 5 (issues 13, 16): tokens/s at B = 8 over B = 1.
+	batchSpeedup: { op: '>=', limit: 3, text: '≥ 3' },
 	info: { op: 'info', limit: NaN, text: '-' },
 };
 

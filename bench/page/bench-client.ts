@@ -33,6 +33,7 @@ import { loadModel, type LoadedModel } from '../../src/runtime/loader';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent } from '../../src/runtime/events';
 import { loadFloor, floorRun } from './floor';
+import { batchRun, loadRuntime, positionRun } from './scaling';
 
 type Tensor = ort.Tensor;
 type Session = ort.InferenceSession;
@@ -305,6 +306,10 @@ export interface BenchApi {
 	eosFreeLength(max: number): Promise<number>;
 	run(who: Contestant, n: number): Promise<RunResult>;
 	stepCost(lengths: number[], reps: number): ReturnType<typeof stepCost>;
+	/** The scaling section (page/scaling.ts): the runtime worker alone, then its named loops. */
+	loadRuntime: typeof loadRuntime;
+	positionRun: typeof positionRun;
+	batchRun: typeof batchRun;
 }
 
 export function installBench(): void {
@@ -416,6 +421,9 @@ export function installBench(): void {
 			}
 		},
 		stepCost,
+		loadRuntime,
+		positionRun,
+		batchRun,
 	};
 	(window as unknown as { __bench: BenchApi }).__bench = api;
 	status('installed');

@@ -11,10 +11,13 @@ import {
 	meets,
 	metLabel,
 	pairedRatio,
+	positionGrowth,
 	quartiles,
 	ratio,
 	summarizeWeight,
+	windowMs,
 } from '../../bench/lib/report.mjs';
+import { FAR, HALF, NEAR, scalingTargetRows } from '../../bench/lib/scaling.mjs';
 
 describe('bench statistics', () => {
 	it('takes the median of odd and even samples without reordering the input', () => {
@@ -117,6 +120,81 @@ describe('bench targets and table', () => {
 			],
 		);
 		expect(t.split('\n')).toEqual(['measure  value', '-------  -----', '(c)/(a)  1.050', 'x        2']);
+	});
+});
+
+describe('bench scaling entries (lessons 2 and 5)', () => {
+	// One pass per position from `from` to `to`, costing cost(position) ms.
+	const passes = (from: number, to: number, cost: (p: number) => number) =>
+		Array.from({ length: to - from + 1 }, (_, i) => ({ position: from + i, ms: cost(from + i) }));
+
+	it('takes the median pass of a window, so one slow pass does not move it', () => {
+		const ps = passes(0, 20, () => 1);
+		ps[10]!.ms = 50;
+		expect(windowMs(ps, 10, 2)).toEqual({ ms: 1, count: 5 });
+		expect(windowMs(ps, 20, 2)).toEqual({ ms: 1, count: 3 });
+		expect(windowMs([], 10, 2).ms).toBeNaN();
+	});
+	it('compares the pass at position 200 with the one at 10, and refuses a run that stopped short', () => {
+		expect(
+			positionGrowth(
+				passes(3, 204, (p) => p + 1),
+				NEAR,
+				FAR,
+				HALF,
+			),
+		).toBeCloseTo(201 / 11);
+		expect(
+			positionGrowth(
+				passes(3, 204, () => 2),
+				NEAR,
+				FAR,
+				HALF,
+			),
+		).toBe(1);
+		// Ended (EOS) at position 201: the window around 200 is incomplete.
+		expect(
+			positionGrowth(
+				passes(3, 201, () => 2),
+				NEAR,
+				FAR,
+				HALF,
+			),
+		).toBeNaN();
+		// A prompt so long that position 8 was the prefill: no decode pass there.
+		expect(
+			positionGrowth(
+				passes(9, 204, () => 2),
+				NEAR,
+				FAR,
+				HALF,
+			),
+		).toBeNaN();
+	});
+	it("checks the issues' targets: naive at least 3×, cached at most 1.5×, B=8 at least 3× B=1", () => {
+		expect(meets(3, TARGETS.naiveGrowth)).toBe(true);
+		expect(meets(2.9, TARGETS.naiveGrowth)).toBe(false);
+		expect(meets(1.5, TARGETS.cachedGrowth)).toBe(true);
+		expect(meets(1.6, TARGETS.cachedGrowth)).toBe(false);
+		expect(meets(3.2, TARGETS.batchSpeedup)).toBe(true);
+		expect(meets(2.5, TARGETS.batchSpeedup)).toBe(false);
+	});
+	it('gives three target rows naming the loop and backend, n/a where a figure is missing', () => {
+		const rows = scalingTargetRows({
+			backend: { backend: 'wasm', threads: 1 },
+			position: {
+				near: 10,
+				far: 200,
+				naive: { loop: "generate, mode 'naive'", growth: 7.25 },
+				cached: { loop: 'stream (cached)', growth: NaN },
+			},
+			batch: { speedup: 3.5 },
+		});
+		expect(rows.map((r) => [r.measure, r.shown, r.target.text, meets(r.value, r.target)])).toEqual([
+			["Lesson 2: naive pass at position 200 over position 10 (generate, mode 'naive'; wasm)", '7.25×', '≥ 3', true],
+			['Lesson 2: cached pass at position 200 over position 10 (stream (cached); wasm)', 'n/a', '≤ 1.5', null],
+			['Lesson 5: batched tokens/s at B=8 over B=1 (batched, cached, greedy; wasm)', '3.50×', '≥ 3', true],
+		]);
 	});
 });
 
