@@ -329,7 +329,18 @@ test.describe('lesson 2: the live demo', () => {
 	});
 
 	test('Stop and Reset mid-run', async ({ page }) => {
+		// The default prompt ends at EOS too soon to stop; take one whose greedy run, in Node, lasts 60 tokens.
+		let longPrompt: string | undefined;
+		for (const prompt of ['In the beginning', 'My son,', 'Thus saith the LORD,', 'Hear, O Israel:']) {
+			const done = (await nodeRun(prompt, 60)).at(-1) as DoneEvent;
+			if (done.reason === 'max_new') {
+				longPrompt = prompt;
+				break;
+			}
+		}
+		expect(longPrompt, 'a prompt whose greedy run lasts 60 tokens').toBeDefined();
 		await page.goto(lessonPath);
+		await page.locator('[data-rc="prompt"]').first().fill(longPrompt!);
 		await page.locator('[data-rc="max"]').first().fill('200');
 		const naive = page.locator('#rc-naive');
 		const cached = page.locator('#rc-cached');
