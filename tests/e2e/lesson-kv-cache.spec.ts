@@ -2,6 +2,7 @@
 // (Every page also gets axe-core, console-error and link checks from pages.spec.ts and site.spec.ts.)
 import type { Locator } from '@playwright/test';
 import { test, expect, expectAccessible, basePath, localUrl } from '../support/fixtures';
+import { expectLessonShape, type LessonSection } from '../support/lessons';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent, EncodeEvent, StepEvent } from '../../src/runtime/events';
 import type { LoadedModel } from '../../src/runtime/loader';
@@ -12,7 +13,7 @@ import { collect, loadTestModel } from '../runtime/helpers';
 
 const lessonPath = 'lessons/the-kv-cache/';
 
-const lessonSections = [
+const lessonSections: LessonSection[] = [
 	{ level: 'h2', id: 'why-it-matters', text: 'Why it matters' },
 	{ level: 'h2', id: 'what-gets-cached-and-why-that-is-allowed', text: 'What gets cached, and why that is allowed' },
 	{ level: 'h3', id: 'prefill-and-decode', text: 'Prefill and decode' },
@@ -29,20 +30,11 @@ const lessonSections = [
 
 test('lesson 2 follows lesson 1 and has its sections, in order, with stable anchors', async ({ page }) => {
 	await page.goto(lessonPath);
-	await expect(page.locator('h1')).toHaveText('The KV cache');
-	await expect(page.locator('.pagination-links a[rel="prev"]')).toHaveAttribute(
-		'href',
-		`${basePath}lessons/the-autoregressive-loop/`,
-	);
-	const headings = page.locator('.sl-markdown-content :is(h2, h3)');
-	await expect(headings).toHaveCount(lessonSections.length);
-	for (const [index, section] of lessonSections.entries()) {
-		const heading = headings.nth(index);
-		await expect(heading).toHaveText(section.text);
-		await expect(heading).toHaveAttribute('id', section.id);
-		expect(await heading.evaluate((el) => el.tagName.toLowerCase())).toBe(section.level);
-	}
-	await expect(page.locator('ol.try-it > li')).toHaveCount(3);
+	await expectLessonShape(page, {
+		title: 'The KV cache',
+		prev: `${basePath}lessons/the-autoregressive-loop/`,
+		sections: lessonSections,
+	});
 });
 
 test('both listings are on the page (static, or the runnable blocks that replace them)', async ({ page }) => {

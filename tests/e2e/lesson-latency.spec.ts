@@ -2,19 +2,12 @@
 // a draft it is not in the build, and these tests are skipped (drafts.spec.ts checks it is absent).
 // (Every page also gets axe-core, console-error and link checks from pages.spec.ts and site.spec.ts.)
 import { test, expect, basePath } from '../support/fixtures';
-import { readLessons } from '../../src/lessons-index.mjs';
+import { expectLessonShape, isDraftLesson, type LessonSection } from '../support/lessons';
 
 const lessonPath = 'lessons/latency-and-streaming/';
-const lesson = (
-	readLessons(new URL('../../src/content/docs/lessons/', import.meta.url), { includeDrafts: true }) as {
-		slug: string;
-		draft: boolean;
-	}[]
-).find((entry) => `${entry.slug}/` === lessonPath);
+test.skip(isDraftLesson(lessonPath), 'lesson 3 is a draft, left out of production builds');
 
-test.skip(!lesson || lesson.draft, 'lesson 3 is a draft, left out of production builds');
-
-const lessonSections = [
+const lessonSections: LessonSection[] = [
 	{ level: 'h2', id: 'why-it-matters', text: 'Why it matters' },
 	{ level: 'h2', id: 'two-numbers-describe-a-request', text: 'Two numbers describe a request' },
 	{
@@ -33,20 +26,11 @@ const lessonSections = [
 
 test('lesson 3 follows lesson 2 and has its sections, in order, with stable anchors', async ({ page }) => {
 	await page.goto(lessonPath);
-	await expect(page.locator('h1')).toHaveText('Latency and streaming');
-	await expect(page.locator('.pagination-links a[rel="prev"]')).toHaveAttribute(
-		'href',
-		`${basePath}lessons/the-kv-cache/`,
-	);
-	const headings = page.locator('.sl-markdown-content :is(h2, h3)');
-	await expect(headings).toHaveCount(lessonSections.length);
-	for (const [index, section] of lessonSections.entries()) {
-		const heading = headings.nth(index);
-		await expect(heading).toHaveText(section.text);
-		await expect(heading).toHaveAttribute('id', section.id);
-		expect(await heading.evaluate((el) => el.tagName.toLowerCase())).toBe(section.level);
-	}
-	await expect(page.locator('ol.try-it > li')).toHaveCount(3);
+	await expectLessonShape(page, {
+		title: 'Latency and streaming',
+		prev: `${basePath}lessons/the-kv-cache/`,
+		sections: lessonSections,
+	});
 });
 
 test('the streaming and buffered listings are on the page without step annotations', async ({ page }) => {
