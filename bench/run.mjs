@@ -1008,35 +1008,14 @@ function printReport(r) {
 					'renderer CPU/token',
 				],
 				[
-					[
-						'(c)/(b)',
-						p.pairedRatios.cOverB.toFixed(3),
-						p.ratios.cOverB.toFixed(3),
-						p.ratiosOfMin.cOverB.toFixed(3),
-						p.ratiosOfCpu.cOverB.toFixed(3),
-					],
-					[
-						'(d)/(c)',
-						p.pairedRatios.dOverC.toFixed(3),
-						p.ratios.dOverC.toFixed(3),
-						p.ratiosOfMin.dOverC.toFixed(3),
-						p.ratiosOfCpu.dOverC.toFixed(3),
-					],
-					[
-						'(c)/(a)',
-						p.pairedRatios.cOverA.toFixed(3),
-						p.ratios.cOverA.toFixed(3),
-						p.ratiosOfMin.cOverA.toFixed(3),
-						p.ratiosOfCpu.cOverA.toFixed(3),
-					],
-					[
-						'(d)/(a)',
-						p.pairedRatios.dOverA.toFixed(3),
-						p.ratios.dOverA.toFixed(3),
-						p.ratiosOfMin.dOverA.toFixed(3),
-						p.ratiosOfCpu.dOverA.toFixed(3),
-					],
-				],
+					['(c)/(b)', 'cOverB'],
+					['(d)/(c)', 'dOverC'],
+					['(c)/(a)', 'cOverA'],
+					['(d)/(a)', 'dOverA'],
+				].map(([label, key]) => [
+					label,
+					...[p.pairedRatios, p.ratios, p.ratiosOfMin, p.ratiosOfCpu].map((r) => r[key].toFixed(3)),
+				]),
 			),
 		);
 		const L = p.loadMs;
