@@ -24,15 +24,22 @@ const METRICS = join(ROOT, 'tools/model/metrics');
 const MAX_NEW = 60;
 const NGRAM = 4;
 
-/** Every `prompt="…"` on a page or lesson, and the RunnableCode schema's default. */
+/**
+ * Every default prompt on a page or lesson: `prompt="…"` attributes, `export const …Prompt = '…'`
+ * and `export const …Prompts = ['…', …]` lines, and the RunnableCode schema's default.
+ */
 function pagePrompts(): { prompt: string; where: string }[] {
 	const found: { prompt: string; where: string }[] = [];
 	for (const dir of ['src/content', 'src/pages']) {
 		for (const name of readdirSync(join(ROOT, dir), { recursive: true }) as string[]) {
 			if (!/\.(mdx|astro)$/.test(name)) continue;
 			const file = join(ROOT, dir, name);
-			for (const m of readFileSync(file, 'utf8').matchAll(/\bprompt="([^"]*)"/g)) {
-				found.push({ prompt: m[1]!, where: relative(ROOT, file) });
+			const where = relative(ROOT, file);
+			const text = readFileSync(file, 'utf8');
+			for (const m of text.matchAll(/\bprompt="([^"]*)"/g)) found.push({ prompt: m[1]!, where });
+			for (const m of text.matchAll(/^export const \w*Prompt = '([^']*)';/gm)) found.push({ prompt: m[1]!, where });
+			for (const m of text.matchAll(/^export const \w*Prompts = \[([^\]]*)\]/gm)) {
+				for (const item of m[1]!.matchAll(/'([^']*)'/g)) found.push({ prompt: item[1]!, where });
 			}
 		}
 	}
