@@ -18,8 +18,8 @@ py=/usr/bin/python3
 # Two stages: the original 500-step cosine run, then a continuation from its
 # weights with a warm-up, constant, linear-decay schedule (see the model card).
 stage1_steps=500
-steps=400
-decay_steps=200
+steps=1000
+decay_steps=300
 eval_every=100
 compare=0
 for arg in "$@"; do

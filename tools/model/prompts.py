@@ -27,15 +27,17 @@ DEMO = [
     "In the beginning God created",
     "The LORD is my shepherd;",
     "Blessed are the",
-    "And it came to pass, when",
+    "For God so loved",
     "Jesus said unto them,",
     "The fool hath said",
-    "Behold, I",
-    "Verily, verily, I say unto you,",
+    "And Jesus answered and said unto them,",
+    "Then said he unto them,",
+    "The heavens declare",
+    "Hear, O Israel:",
     "And the LORD came",
-    "And out of the",
-    "Thou shalt also take",
-    "Salute Rufus chosen in",
+    "For thus saith the",
+    "O Lord GOD, thou",
+    "And they called Rebekah,",
 ]
 
 CANDIDATES = [
