@@ -132,7 +132,7 @@ test('at 375 px the table scrolls inside its own keyboard-focusable region, not 
 test.describe('lesson 2: the live demo', () => {
 	test.describe.configure({ timeout: 240_000 });
 	const LOAD_TIMEOUT = 90_000;
-	const DEFAULT_PROMPT = 'And God said,';
+	const DEFAULT_PROMPT = 'For God so loved';
 	const DEFAULT_MAX = 40;
 	// The formula on the model's own config.json; float32 keys and values in the runtime.
 	const config = JSON.parse(

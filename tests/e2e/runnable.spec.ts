@@ -366,7 +366,7 @@ test.describe('runnable code: lesson 1', () => {
 			const q = new URL(href).searchParams.get('q')!;
 			expect(q).toContain('select');
 			expect(q).toMatch(/Top candidates at the last pick: .*\(chosen\)/);
-			expect(q).toContain('Prompt: "And God said,"');
+			expect(q).toContain('Prompt: "Hear, O Israel:"');
 			if (q.includes('```')) expect(q).toContain('model.forward(ids)');
 			await expect(link).toHaveAttribute('target', '_blank');
 		}

@@ -133,7 +133,7 @@ prompt, does greedy decoding with the shipped **quantized** model end at
 `<|endoftext|>` within {g['maxNewTokens']} new tokens, without repeating any {g['ngram']}-gram of
 tokens? `tests/model/greedy.test.ts` checks it, through the site's own loader and
 loop ({g['model']}), for the demo prompts, and for each default prompt on the course's
-pages once it is one of them.
+pages.
 
 - Held-out verse openings (the first four words of 100 held-out verses, evenly spaced):
   **{h['passed']}/{h['total']}** pass; {h['endedAtEos']}/{h['total']} end at EOS.

@@ -15,7 +15,7 @@ export const runPropsSchema = z.object({
 	title: z.string().optional(),
 	/** The runtime loop the run drives; its step names are the ones the listing may use. */
 	loop: z.enum(loopNames).default('generate'),
-	prompt: z.string().max(LIMITS.promptLength).default('And God said,'),
+	prompt: z.string().max(LIMITS.promptLength).default('Hear, O Israel:'),
 	maxNewTokens: z.number().int().min(LIMITS.maxNewTokens.min).max(LIMITS.maxNewTokens.max).default(30),
 	mode: z.enum(['naive', 'cached']).default('naive'),
 	strategy: z.enum(['greedy', 'sample']).default('greedy'),
