@@ -12,7 +12,7 @@ import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
 const lessonPath = 'lessons/sizing-a-gpu-and-pricing-a-token/';
 const LOAD_TIMEOUT = 90_000;
 const source = readFileSync(new URL('../../src/content/docs/lessons/07-sizing-and-cost.mdx', import.meta.url), 'utf8');
-const DEFAULT_PROMPT = /export const measurePrompt = '([^']+)';/.exec(source)?.[1];
+const DEFAULT_PROMPT = /<Run id="measure"[^>]*\bprompt="([^"]+)"/.exec(source)?.[1];
 const ONNX_BYTES = readFileSync(
 	new URL('../../public/models/kjv-gpt-2m/onnx/model_quantized.onnx', import.meta.url),
 ).byteLength;
