@@ -8,6 +8,9 @@ import { expectLessonShape, type LessonSection } from '../support/lessons';
 import { calculatorView, DEFAULT_STATE, FIGURES } from '../../src/components/sizing-calculator/view';
 import { formatDecimalBytes, formatSignificant } from '../../src/serving-math/format';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
+import { stream } from '../../src/runtime/loops/stream';
+import type { StreamDoneEvent } from '../../src/runtime/loops/stream-events';
+import { collect, loadTestModel } from '../runtime/helpers';
 
 const lessonPath = 'lessons/sizing-a-gpu-and-pricing-a-token/';
 const LOAD_TIMEOUT = 90_000;
@@ -126,6 +129,50 @@ test('a real run of the page’s model fills in the calculator’s measured row'
 		'Nothing measured: This run made one token, so it had no decode step to time. Run a prompt that writes more.',
 	);
 	await expect(row.locator('[data-measured="kvPerToken"]')).toHaveText('6,144 B');
+});
+
+test('Reset mid-run sends nothing; Stop mid-run measures the steps that ran', async ({ page }) => {
+	test.setTimeout(240_000);
+	// A prompt whose greedy run, in Node, lasts 60 tokens, so there is time to press Reset and Stop.
+	const model = await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+	let longPrompt: string | undefined;
+	for (const prompt of ['In the beginning', 'My son,', 'Thus saith the LORD,', 'Hear, O Israel:']) {
+		const events = await collect(stream(model, prompt, { maxNewTokens: 60, sampling: { strategy: 'greedy' } }));
+		if ((events.at(-1) as StreamDoneEvent).reason === 'max_new') {
+			longPrompt = prompt;
+			break;
+		}
+	}
+	expect(longPrompt, 'a prompt whose greedy run lasts 60 tokens').toBeDefined();
+	await page.goto(lessonPath);
+	const run = page.locator('#rc-measure');
+	const row = page.locator('sizing-calculator [data-measured-row]');
+	await run.locator('[data-rc="prompt"]').fill(longPrompt!);
+	await run.locator('[data-rc="max"]').fill('200');
+	const runUntil = async (events: number) => {
+		await run.locator('[data-rc="run"]').click();
+		await expect(run).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
+		await expect
+			.poll(async () => Number(await run.getAttribute('data-event-index')), { timeout: 30_000 })
+			.toBeGreaterThan(events);
+	};
+	await runUntil(20);
+	await run.locator('[data-rc="reset"]').click();
+	await expect(run).toHaveAttribute('data-state', 'idle');
+	await expect(row.locator('[data-measured-status]')).toHaveText('Not measured yet — run the model.');
+	await expect(run.locator('rc-measure')).toHaveText('Run the model to measure it on your device.');
+
+	await runUntil(20);
+	await run.locator('[data-rc="stop"]').click();
+	await expect(run).toHaveAttribute('data-state', 'done', { timeout: 10_000 });
+	await expect(row.locator('[data-measured-status]')).toHaveText(/^Measured here \((wasm|webgpu)\)\.$/);
+	await expect(row.locator('[data-measured="kvPerToken"]')).toHaveText('6,144 B');
+	const generated = await run.locator('[data-rc="chips"] .rc-chip--gen').count();
+	expect(generated).toBeLessThan(200);
+	// Every decode pass that ran is timed: one a token after the first, and the pass a Stop cut short
+	// of its token, if any.
+	const steps = Number(/over (\d+) steps/.exec((await run.locator('rc-measure').textContent()) ?? '')?.[1]);
+	expect([generated - 1, generated]).toContain(steps);
 });
 
 test('at 375 px the run and the calculator fit the page', async ({ page }) => {
