@@ -149,6 +149,9 @@ test('Reset mid-run sends nothing; Stop mid-run measures the steps that ran', as
 	const row = page.locator('sizing-calculator [data-measured-row]');
 	await run.locator('[data-rc="prompt"]').fill(longPrompt!);
 	await run.locator('[data-rc="max"]').fill('200');
+	// Slow motion, so the run is still going when Reset and Stop are pressed (the step times are
+	// the passes' own, whatever the pace).
+	await run.locator('[data-rc="speed"][value="slow"]').check();
 	const runUntil = async (events: number) => {
 		await run.locator('[data-rc="run"]').click();
 		await expect(run).toHaveAttribute('data-state', 'running', { timeout: LOAD_TIMEOUT });
