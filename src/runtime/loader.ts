@@ -29,6 +29,8 @@ export interface ModelInfo {
 	modelUrl: string;
 	/** Bytes this load downloaded: the model's files, plus ORT's .wasm binary the first time a build is used. */
 	bytes: number;
+	/** Bytes of the ONNX file the session was created from: the weights as stored (int8 for q8) and the graph. */
+	weightBytes: number;
 }
 
 export interface LoadRequest {
@@ -274,6 +276,7 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
 				(s, b) => s + (b?.byteLength ?? 0),
 				0,
 			),
+			weightBytes: onnxBytes!.byteLength,
 		},
 	};
 }

@@ -23,6 +23,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
 	}) => {
 		await page.emulateMedia({ colorScheme });
 		const pages = await sitemapPages(request);
+		// Each page takes a load and an axe run; the budget grows as lessons are added.
+		test.setTimeout(pages.length * 30_000);
 		expect(pages).toContain(localUrl('lessons/the-autoregressive-loop/'));
 		// Check every page before failing, so one report lists all of them.
 		const failures: string[] = [];

@@ -1,6 +1,7 @@
-// The GPU sizing and token price calculator (lesson 7), on its test page: lesson 7 is a draft and
-// is not built for production. Expected figures come from src/serving-math through the same view
-// function the page uses, so the test checks the page against the formulas, not against itself.
+// The GPU sizing and token price calculator (lesson 7), on its test page, where measurements are
+// fed by hand (lesson-sizing.spec.ts feeds it a real run on the lesson). Expected figures come
+// from src/serving-math through the same view function the page uses, so the test checks the page
+// against the formulas, not against itself.
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, expectAccessible } from '../support/fixtures';
 import {

@@ -34,6 +34,7 @@ describe('loader', () => {
 		expect(last.overallLoaded).toBe(last.overallTotal);
 		expect(last.overallTotal).toBe(m.info.bytes);
 		expect(progress.find((p) => p.file === 'onnx/model_quantized.onnx')!.total).toBe(onnxSize);
+		expect(m.info.weightBytes).toBe(onnxSize);
 	});
 
 	it('a 404 rejects as not-found naming the URL (no hang)', async () => {

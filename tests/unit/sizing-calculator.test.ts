@@ -140,3 +140,29 @@ describe('calculatorView', () => {
 		expect(chart.yTicks).toHaveLength(5);
 	});
 });
+
+// Lesson 7's "What to try" quotes these figures; they are the calculator's, at $2 a GPU-hour.
+describe('the figures lesson 7 quotes', () => {
+	const figures = (state: Partial<typeof DEFAULT_STATE>) => calculatorView({ ...DEFAULT_STATE, ...state }).figures;
+	const values = (state: Partial<typeof DEFAULT_STATE>, keys: (typeof FIGURES)[number][]) =>
+		keys.map((key) => figures(state)[key].value);
+
+	it('add users: 1 to 59 users of Llama-3-8B on the H100, and 60 do not fit', () => {
+		const keys = ['tokensPerUser', 'tokensTotal', 'costPerMillion'] as const;
+		expect(DEFAULT_STATE.pricePerGpuHour).toBe(2);
+		expect(values({ users: 1 }, [...keys])).toEqual(['196 tokens/s', '196 tokens/s', '$2.84']);
+		expect(values({ users: 59 }, [...keys])).toEqual(['42.2 tokens/s', '2,490 tokens/s', '$0.22']);
+		expect(calculatorView({ ...DEFAULT_STATE, users: 60 }).fits).toBe(false);
+	});
+
+	it('shorten the context cap, halve the KV cache, try the 24 GB card and the 70B model', () => {
+		expect(figures({ contextTokens: 2048 }).maxSequences.value).toBe('238');
+		expect(figures({ kvDtype: 'fp8' }).maxSequences.value).toBe('119');
+		expect(values({ gpuId: 'l4', users: 1 }, ['maxSequences', 'stepFloor'])).toEqual(['7', '57.1 ms']);
+		expect(figures({ modelId: 'llama-3-70b' }).weights.value).toBe('141.11 GB');
+		expect(values({ modelId: 'llama-3-70b', weightDtype: 'fp8', users: 1 }, ['weights', 'maxSequences'])).toEqual([
+			'70.55 GB',
+			'3',
+		]);
+	});
+});

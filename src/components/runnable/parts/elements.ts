@@ -20,3 +20,4 @@ import './rows-element';
 import './kv-element';
 import './compare-element';
 import './run-all-element';
+import './measure-element';
