@@ -165,12 +165,12 @@ const settingsFor = (n: number) => ({
 	sampling: { strategy: 'greedy' as const },
 });
 
-/** (c): getRuntime().generate(): the worker, its messages and the client, as a widget uses it. */
+/** (c): getRuntime().generate(): the worker, its messages and the client, as a widget uses it (realtime). */
 async function runtimeWorker(prompt: string, n: number): Promise<RunResult> {
 	const rt = getRuntime();
 	const t0 = now();
 	let done: DoneEvent | undefined;
-	for await (const ev of rt.generate(prompt, settingsFor(n))) if (ev.step === 'done') done = ev;
+	for await (const ev of rt.generate(prompt, settingsFor(n), { realtime: true })) if (ev.step === 'done') done = ev;
 	const ms = now() - t0;
 	const ids = done ? done.ids.slice(done.ids.length - done.stats.newTokens) : [];
 	return { ms, tokens: ids.length, ids, loopMs: done?.stats.totalMs };

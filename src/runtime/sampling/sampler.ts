@@ -59,6 +59,7 @@ export class Sampler {
 	}
 
 	select(logits: Logits): Selection {
+		if (!this.process) return this.greedy(logits);
 		const probs = this.distribution(logits);
 		// Greedy draws no number, so a greedy run never moves the PRNG.
 		const id = this.process ? drawToken(probs, this.rng()) : argmax(logits);
@@ -68,6 +69,23 @@ export class Sampler {
 			prob: probs[c]!,
 		}));
 		return { id, prob: probs[id]!, logit: logits[id]!, candidates };
+	}
+
+	/**
+	 * Greedy needs the probabilities of a few tokens only: the same arithmetic as
+	 * `softmax` (same max, same sum in the same order), so the numbers are its
+	 * numbers to the bit, without a vocabulary-sized array a step.
+	 */
+	private greedy(logits: Logits): Selection {
+		const top = topIndices(logits, Math.max(1, this.topCandidates));
+		const id = top[0]!;
+		const max = logits[id]!;
+		const n = logits.length;
+		let sum = 0;
+		for (let i = 0; i < n; i++) sum += Math.exp(logits[i]! - max);
+		const prob = (c: number) => (max === -Infinity ? 1 / n : Math.exp(logits[c]! - max) / sum);
+		const candidates = top.slice(0, this.topCandidates).map((c) => ({ id: c, logit: logits[c]!, prob: prob(c) }));
+		return { id, prob: prob(id), logit: logits[id]!, candidates };
 	}
 
 	/** The probabilities `select` draws from, by token id (filtered tokens get 0). */
