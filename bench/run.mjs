@@ -82,7 +82,8 @@ const PROMPTS = [
 	'In the beginning God created the heaven and the earth. And the earth was',
 	'And it came to pass',
 ];
-const SWEEP_LENGTHS = [16, 64, 128, 256];
+// 10 and 200: the positions of lesson 2's scaling entry (section 5).
+const SWEEP_LENGTHS = [10, 16, 64, 128, 200, 256];
 const ROUNDS = Math.max(1, Number(opt.rounds));
 const MAX_TOKENS = Math.max(8, Math.min(200, Number(opt.tokens)));
 const started = Date.now();
@@ -481,7 +482,7 @@ async function perToken(browser, server) {
 	await cdp.detach();
 
 	say('per-token: naive vs cached step sweep');
-	const sweep = await page.evaluate(([lengths, reps]) => window.__bench.stepCost(lengths, reps), [SWEEP_LENGTHS, 5]);
+	const sweep = await page.evaluate(([lengths, reps]) => window.__bench.stepCost(lengths, reps), [SWEEP_LENGTHS, 9]);
 	await context.close();
 
 	const stats = Object.fromEntries(
@@ -1060,11 +1061,23 @@ function printReport(r) {
 				]),
 			),
 		);
-		out.push('', 'Naive vs cached, one step at sequence length L (raw session, median of 5):');
+		out.push(
+			'',
+			'Naive vs cached, one step at sequence length L (raw session, median of 9); "logits only": the same cached step with only logits fetched, so ORT does not copy the new cache out to JavaScript; growth = over the first L',
+		);
+		const first = p.sweep[0];
 		out.push(
 			formatTable(
-				['L', 'naive ms', 'cached ms', 'naive/cached'],
-				p.sweep.map((s) => [s.length, s.naiveMs.toFixed(2), s.cachedMs.toFixed(2), s.ratio.toFixed(1)]),
+				['L', 'naive ms', 'cached ms', 'naive/cached', 'cached growth', 'cached, logits only ms', 'logits-only growth'],
+				p.sweep.map((s) => [
+					s.length,
+					s.naiveMs.toFixed(2),
+					s.cachedMs.toFixed(2),
+					s.ratio.toFixed(1),
+					(s.cachedMs / first.cachedMs).toFixed(2),
+					s.logitsOnlyMs === undefined ? '-' : s.logitsOnlyMs.toFixed(2),
+					s.logitsOnlyMs === undefined ? '-' : (s.logitsOnlyMs / first.logitsOnlyMs).toFixed(2),
+				]),
 			),
 		);
 	}

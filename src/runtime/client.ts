@@ -17,7 +17,7 @@ import type { AnyLoopEvent, LoopEvent, LoopInput, LoopSettings } from './loops/t
 import { isLoopName, type LoopName } from './loops/vocabulary';
 import { resolveModel } from './model-url';
 import type { FromWorker, Port, ToWorker } from './protocol';
-import { Run, type RunHandle } from './run-handle';
+import { FLOW_WINDOW, REALTIME_LOOKAHEAD, Run, type RunHandle } from './run-handle';
 import { SharedLoad } from './shared-load';
 
 export type { ModelInfo } from './loader';
@@ -49,6 +49,13 @@ export interface LoadControl {
 
 export interface RunOptions {
 	startPaused?: boolean;
+	/**
+	 * The page shows the run as it comes: while it is not paused the worker may
+	 * run a few loop iterations ahead of the reader (REALTIME_LOOKAHEAD in
+	 * run-handle.ts) instead of one. Pause and step stay exact; stop() lands
+	 * within that many forward passes instead of one.
+	 */
+	realtime?: boolean;
 }
 
 export interface RuntimeClient {
@@ -215,7 +222,8 @@ export function createRuntimeClient(connect: () => Port<FromWorker, ToWorker>): 
 		opts: RunOptions = {},
 	): RunHandle<LoopEvent<L>> {
 		const id = `run-${nextRun++}`;
-		const handle = new Run<AnyLoopEvent>(id, loop, Boolean(opts.startPaused));
+		const lookahead = opts.realtime ? REALTIME_LOOKAHEAD : FLOW_WINDOW;
+		const handle = new Run<AnyLoopEvent>(id, loop, Boolean(opts.startPaused), lookahead);
 		if (!isLoopName(loop)) {
 			handle.fail(new RuntimeError('bad-settings', `Unknown loop ${JSON.stringify(loop)}`, { field: 'loop' }));
 			return handle as unknown as RunHandle<LoopEvent<L>>;

@@ -11,6 +11,15 @@
  * stops never commits a token they were not handed, and stop() costs at most
  * one forward pass. Pausing needs no message: the reader stops taking events,
  * so no credit goes back and the worker holds within that one iteration.
+ *
+ * A run started with `realtime` (RunOptions) lets the worker run
+ * REALTIME_LOOKAHEAD iterations ahead while it is not paused: it then reads its
+ * messages once every few tokens instead of waiting on the page for each one
+ * (it sees a credit only between tasks, and its loop runs a token as one task).
+ * Pause and step stay exact (the reader is handed one event per step, and the
+ * window is one iteration again while paused), everything the worker made is
+ * handed over in order before 'done', and stop() lands within
+ * REALTIME_LOOKAHEAD forward passes of the reader's position instead of one.
  */
 
 import type { RuntimeError } from './errors';
@@ -20,6 +29,8 @@ import type { LoopName } from './loops/vocabulary';
 import type { ToWorker } from './protocol';
 
 export const FLOW_WINDOW = 1;
+/** The window of a run started with `realtime` while it is not paused. */
+export const REALTIME_LOOKAHEAD = 4;
 
 export interface RunHandle<E extends { step: string } = StepEvent> extends AsyncIterable<E> {
 	readonly id: string;
@@ -61,14 +72,16 @@ export class Run<E extends AnyLoopEvent> implements RunHandle<E> {
 	/** Iterations arrived in full, for a run nobody iterates that resumes. */
 	private arrived = 0;
 	/** The window the worker was last given. */
-	private granted = FLOW_WINDOW;
+	private granted: number;
 
 	constructor(
 		readonly id: string,
 		readonly loop: LoopName,
 		startPaused: boolean,
+		private readonly lookahead = FLOW_WINDOW,
 	) {
 		this.paused = startPaused;
+		this.granted = this.window;
 		this.done = new Promise<DoneOf<E>>((res, rej) => {
 			this.resolveDone = res;
 			this.rejectDone = rej;
@@ -138,11 +151,22 @@ export class Run<E extends AnyLoopEvent> implements RunHandle<E> {
 		this.flush();
 	}
 
-	/** The reader has taken every iteration below `iterations`: widen the worker's window. */
+	/** Iterations the worker may run beyond what the reader has taken. */
+	private get window(): number {
+		return this.paused ? FLOW_WINDOW : this.lookahead;
+	}
+
+	/**
+	 * The reader has taken every iteration below `iterations`: widen the worker's
+	 * window, by at least half of it at a time, so a wide window costs fewer
+	 * credits. The worker blocks only once the reader has taken everything it
+	 * posted, and then the window widens by all of it.
+	 */
 	private took(iterations: number): void {
 		this.taken = Math.max(this.taken, iterations);
-		const upTo = this.taken + FLOW_WINDOW;
-		if (upTo <= this.granted || !this.send) return;
+		const window = this.window;
+		const upTo = this.taken + window;
+		if (upTo - this.granted < Math.ceil(window / 2) || !this.send) return;
 		this.granted = upTo;
 		this.post({ type: 'credit', runId: this.id, upTo });
 	}

@@ -26,6 +26,11 @@ export class TextCodec {
 		return this.tokenizer.decode(ids as number[], { skip_special_tokens: true });
 	}
 
+	/** A decoder for a sequence that grows a token at a time (see TextStream). */
+	stream(): TextStream {
+		return new TextStream(this);
+	}
+
 	/**
 	 * How one token reads on its own, e.g. " the". Special tokens keep their name
 	 * ("<|endoftext|>") so the lesson can show the model choosing to stop. A lone
@@ -38,5 +43,30 @@ export class TextCodec {
 			this.pieces[id] = s;
 		}
 		return s;
+	}
+}
+
+/**
+ * The text of a growing sequence, `decode(ids)` after every push, without
+ * decoding the whole sequence each time (that grows with the text). Text that
+ * ends in a whole character is final: byte-level BPE decodes a concatenation of
+ * whole characters' bytes as the concatenation of their texts. A tail that ends
+ * in U+FFFD (part of a multi-byte character, or a real U+FFFD) is decoded again
+ * with the next token until it ends in a whole character.
+ */
+export class TextStream {
+	private settled = '';
+	private pending: number[] = [];
+
+	constructor(private readonly codec: Pick<TextCodec, 'decode'>) {}
+
+	/** Appends one id; returns the text of every id pushed so far. */
+	push(id: number): string {
+		this.pending.push(id);
+		const tail = this.codec.decode(this.pending);
+		if (tail.endsWith('\uFFFD')) return this.settled + tail;
+		this.settled += tail;
+		this.pending = [];
+		return this.settled;
 	}
 }

@@ -321,16 +321,17 @@ test.describe('lesson 2: the live demo', () => {
 	});
 
 	test('Stop and Reset mid-run', async ({ page }) => {
-		// The default prompt ends at EOS too soon to stop; take one whose greedy run, in Node, lasts 60 tokens.
+		// The default prompt ends at EOS too soon to stop; take one whose greedy run, in Node, lasts all 200
+		// tokens asked for, so the run is still going when Stop is clicked however fast the worker runs.
 		let longPrompt: string | undefined;
-		for (const prompt of ['In the beginning', 'My son,', 'Thus saith the LORD,', 'Hear, O Israel:']) {
-			const done = (await nodeRun(prompt, 60)).at(-1) as DoneEvent;
+		for (const prompt of ['Thou shalt not', 'In the beginning', 'My son,', 'Thus saith the LORD,', 'Hear, O Israel:']) {
+			const done = (await nodeRun(prompt, 200)).at(-1) as DoneEvent;
 			if (done.reason === 'max_new') {
 				longPrompt = prompt;
 				break;
 			}
 		}
-		expect(longPrompt, 'a prompt whose greedy run lasts 60 tokens').toBeDefined();
+		expect(longPrompt, 'a prompt whose greedy run lasts 200 tokens').toBeDefined();
 		await page.goto(lessonPath);
 		await page.locator('[data-rc="prompt"]').first().fill(longPrompt!);
 		await page.locator('[data-rc="max"]').first().fill('200');

@@ -209,16 +209,17 @@ test.describe('runnable code: lesson 1', () => {
 
 	test('Stop ends a run mid-way and says so', async ({ page }) => {
 		// The lesson's default prompt ends at EOS after a few tokens, too soon to stop; take a prompt
-		// whose greedy run, on the Node side, does not end within 60 tokens.
+		// whose greedy run, on the Node side, lasts all 200 tokens asked for, so the run is still going
+		// when Stop is clicked however fast the worker runs.
 		let longPrompt: string | undefined;
-		for (const prompt of ['My son,', 'Thus saith the LORD,', 'Hear, O Israel:', 'And God said,', 'In the beginning']) {
-			const done = (await nodeRun(prompt, greedy(60, 'cached'))).at(-1) as DoneEvent;
+		for (const prompt of ['Thou shalt not', 'My son,', 'Thus saith the LORD,', 'Hear, O Israel:', 'And God said,']) {
+			const done = (await nodeRun(prompt, greedy(200, 'cached'))).at(-1) as DoneEvent;
 			if (done.reason === 'max_new') {
 				longPrompt = prompt;
 				break;
 			}
 		}
-		expect(longPrompt, 'a prompt whose greedy run lasts 60 tokens').toBeDefined();
+		expect(longPrompt, 'a prompt whose greedy run lasts 200 tokens').toBeDefined();
 		await page.goto(LESSON);
 		const b = block(page);
 		await setUp(b, { prompt: longPrompt, max: 200, speed: 'realtime', mode: 'naive' });

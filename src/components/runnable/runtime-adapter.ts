@@ -136,7 +136,8 @@ export function runtimeSource<L extends LoopName>(
 		start(settings, { startPaused }) {
 			if (!client) throw new Error('the runtime is not loaded');
 			const args = loopArguments(loop, settings, topCandidates);
-			const handle = client.run(loop, args.input, args.settings, { startPaused });
+			// realtime: while the reader does not pause, the worker may run a few tokens ahead (pause and step stay exact).
+			const handle = client.run(loop, args.input, args.settings, { startPaused, realtime: true });
 			// Errors arrive through the iterator too.
 			handle.done.catch(() => {});
 			return handle;

@@ -40,6 +40,7 @@ export async function* generate(
 	const seq = { ids, promptLength: ids.length };
 	const cache = mode === 'cached' ? lm.newCache() : null;
 	const perTokenMs: number[] = [];
+	const generated = codec.stream();
 	let timeToFirstTokenMs = 0;
 	let reason: StopReason | null = null;
 	let iteration = -1;
@@ -82,7 +83,7 @@ export async function* generate(
 			// ids.append(next_id)
 			ids.push(sel.id);
 			if (i === 0) timeToFirstTokenMs = busyMs();
-			const generatedText = codec.decode(ids.slice(seq.promptLength));
+			const generatedText = generated.push(sel.id);
 			yield* emit({ step: 'append', iteration: i, id: sel.id, token: chosen.token, length: ids.length, generatedText });
 
 			// if next_id == eos: break

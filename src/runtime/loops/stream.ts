@@ -42,6 +42,7 @@ export async function* stream(
 	const seq = { ids, promptLength: ids.length };
 	const cache = lm.newCache();
 	const decodeStepMs: number[] = [];
+	const generated = codec.stream();
 	let prefillMs = 0;
 	let timeToFirstTokenMs = 0;
 	let reason: StopReason | null = null;
@@ -80,7 +81,7 @@ export async function* stream(
 			ids.push(sel.id);
 			const atMs = busyMs();
 			if (iteration === 0) timeToFirstTokenMs = atMs;
-			const generatedText = codec.decode(ids.slice(seq.promptLength));
+			const generatedText = generated.push(sel.id);
 			yield* emit({
 				step: 'token',
 				iteration,

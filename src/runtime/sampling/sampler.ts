@@ -8,17 +8,7 @@
  */
 
 import type { Candidate, Sampling } from '../events';
-import {
-	argmax,
-	compose,
-	softmax,
-	temperature,
-	topIndices,
-	topK,
-	topP,
-	type Logits,
-	type LogitsProcessor,
-} from './processors';
+import { compose, softmax, temperature, topIndices, topK, topP, type Logits, type LogitsProcessor } from './processors';
 import { drawToken, mulberry32 } from './random';
 
 export interface Selection {
@@ -59,15 +49,33 @@ export class Sampler {
 	}
 
 	select(logits: Logits): Selection {
+		if (!this.process) return this.greedy(logits);
 		const probs = this.distribution(logits);
-		// Greedy draws no number, so a greedy run never moves the PRNG.
-		const id = this.process ? drawToken(probs, this.rng()) : argmax(logits);
+		const id = drawToken(probs, this.rng());
 		const candidates = topIndices(logits, this.topCandidates).map((c) => ({
 			id: c,
 			logit: logits[c]!,
 			prob: probs[c]!,
 		}));
 		return { id, prob: probs[id]!, logit: logits[id]!, candidates };
+	}
+
+	/**
+	 * Greedy draws no number, so a greedy run never moves the PRNG. It needs the
+	 * probabilities of a few tokens only: the same arithmetic as `softmax` (same
+	 * max, same sum in the same order), so the numbers are its numbers to the
+	 * bit, without a vocabulary-sized array a step.
+	 */
+	private greedy(logits: Logits): Selection {
+		const top = topIndices(logits, Math.max(1, this.topCandidates));
+		const id = top[0]!;
+		const max = logits[id]!;
+		const n = logits.length;
+		let sum = 0;
+		for (let i = 0; i < n; i++) sum += Math.exp(logits[i]! - max);
+		const prob = (c: number) => (max === -Infinity ? 1 / n : Math.exp(logits[c]! - max) / sum);
+		const candidates = top.slice(0, this.topCandidates).map((c) => ({ id: c, logit: logits[c]!, prob: prob(c) }));
+		return { id, prob: prob(id), logit: logits[id]!, candidates };
 	}
 
 	/** The probabilities `select` draws from, by token id (filtered tokens get 0). */
