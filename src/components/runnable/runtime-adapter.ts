@@ -103,7 +103,11 @@ export function loopArguments<L extends LoopName>(
 	reportLogits?: ReportLogits,
 ): { input: LoopInput<L>; settings: LoopSettings<L> } {
 	// Only the generate and stream loops report logits; the batched loop refuses the setting by name.
-	const generate = toGenerateSettings(s, topCandidates, loop === 'generate' || loop === 'stream' ? reportLogits : undefined);
+	const generate = toGenerateSettings(
+		s,
+		topCandidates,
+		loop === 'generate' || loop === 'stream' ? reportLogits : undefined,
+	);
 	switch (loop) {
 		case 'stream': {
 			const { mode: _cachedAlways, ...stream } = generate;

@@ -64,9 +64,7 @@ export function stageTable(
 	const vocabSize = logits.length;
 	const greedy = choice.temperature === 0;
 	// Greedy is the limit of temperature → 0: only the top token is left, which top-k = 1 gives (same tie rule).
-	const stages = greedy
-		? samplingStages(logits, { temperature: 1, topK: 1, topP: 1 })
-		: samplingStages(logits, choice);
+	const stages = greedy ? samplingStages(logits, { temperature: 1, topK: 1, topP: 1 }) : samplingStages(logits, choice);
 	if (greedy) stages[1] = { ...stages[2]!, name: 'temperature' };
 	const kOff = choice.topK <= 0 || choice.topK >= vocabSize;
 	const headings: Record<StageName, [string, boolean]> = {
@@ -75,7 +73,11 @@ export function stageTable(
 			? ['Temperature 0 (greedy)', true]
 			: [`Temperature ${choice.temperature}`, choice.temperature !== 1],
 		'top-k': greedy ? ['Top-k: not used', false] : kOff ? ['Top-k: off', false] : [`Top-k ${choice.topK}`, true],
-		'top-p': greedy ? ['Top-p: not used', false] : choice.topP >= 1 ? ['Top-p: off', false] : [`Top-p ${choice.topP}`, true],
+		'top-p': greedy
+			? ['Top-p: not used', false]
+			: choice.topP >= 1
+				? ['Top-p: off', false]
+				: [`Top-p ${choice.topP}`, true],
 	};
 	const columns = stages.map((s) => ({
 		name: s.name,

@@ -34,7 +34,7 @@ class ChooseTimePanel extends RunPanel {
 		const share = describeShare(t);
 		setText(
 			this.ref('choose-total'),
-			`${plural(t.rows.length, 'forward pass')} so far. Over ${plural(t.steps, 'step')}: forward passes ${fine(t.forwardTotal)}, choosing ${fine(t.selectTotal)}${share ? `; ${share}` : ''}.`,
+			`${t.rows.length} forward ${t.rows.length === 1 ? 'pass' : 'passes'} so far. Over ${plural(t.steps, 'step')}: forward passes ${fine(t.forwardTotal)}, choosing ${fine(t.selectTotal)}${share ? `; ${share}` : ''}.`,
 		);
 	}
 }

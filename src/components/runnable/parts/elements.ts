@@ -20,3 +20,7 @@ import './rows-element';
 import './kv-element';
 import './compare-element';
 import './run-all-element';
+import './sampling-settings-element';
+import './stages-element';
+import './choose-time-element';
+import './repeats-element';

@@ -33,7 +33,10 @@ class RepeatsPanel extends RunPanel {
 		this.dataset.repeats = String(report.pieces.filter((p) => p.repeat).length);
 		this.dataset.loop = report.loop ? String(report.loop.period) : '';
 		if (!report.generated) {
-			setText(this.ref('repeats-summary'), 'Runs of 4 or more tokens that repeat earlier text are outlined and labelled here.');
+			setText(
+				this.ref('repeats-summary'),
+				'Runs of 4 or more tokens that repeat earlier text are outlined and labelled here.',
+			);
 			return;
 		}
 		const spans = report.pieces.filter((p) => p.repeat).length;

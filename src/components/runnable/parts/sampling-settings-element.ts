@@ -1,18 +1,30 @@
 /**
  * `<rc-sampling-settings for="run">`: the sampling demo's fields for the next run. Typing tells the
  * runs' panels at once (a paused step's bars redraw) without touching the fields; leaving a field,
- * or starting a run, replaces any unusable value with the one used and says why.
+ * or starting a run, replaces any unusable value with the one used and says why until that field is edited.
  */
 import { readSamplingFields, shownTemperature } from '../sampling-form';
-import type { LinkState, ReaderSettings } from '../settings';
+import { NUMBER_LABELS, type LinkState, type ReaderSettings } from '../settings';
 import { define, RunPanel, setText } from './panel';
 import type { RunBlock } from './run-element';
+
+/** Each field's name in the messages about it, by its `data-rc`. */
+const FIELD_NAMES: Record<string, string> = {
+	prompt: 'The prompt',
+	max: NUMBER_LABELS.maxNewTokens,
+	temperature: NUMBER_LABELS.temperature,
+	topk: NUMBER_LABELS.topK,
+	topp: NUMBER_LABELS.topP,
+	seed: NUMBER_LABELS.seed,
+};
 
 /** Dispatched on each run's element whenever a field changes: panels that preview settings redraw. */
 export const SETTINGS_INPUT = 'rc-settings-input';
 
 class SamplingSettings extends RunPanel {
 	private linkNote = '';
+	/** What was replaced, by field, said until the reader edits that field. */
+	private replaced = new Map<string, string>();
 
 	protected override wire(): void {
 		for (const run of this.runs) {
@@ -21,8 +33,10 @@ class SamplingSettings extends RunPanel {
 		}
 		const form = this.ref<HTMLFormElement>('form');
 		form.addEventListener('submit', (e) => e.preventDefault());
-		form.addEventListener('input', () => {
+		form.addEventListener('input', (e) => {
 			this.linkNote = '';
+			this.replaced.delete(FIELD_NAMES[(e.target as HTMLElement).dataset.rc ?? ''] ?? '');
+			this.sayReplaced();
 			this.announce();
 		});
 		form.addEventListener('change', () => {
@@ -55,15 +69,20 @@ class SamplingSettings extends RunPanel {
 	/** Reads every run's settings, writes back what had to change and says so once. */
 	private check(): Map<RunBlock, ReaderSettings> {
 		const all = new Map<RunBlock, ReaderSettings>();
-		const problems = new Set<string>();
 		for (const run of this.runs) {
 			const read = readSamplingFields(this.raw(run), run.config.defaults);
 			all.set(run, read.settings);
-			for (const p of read.problems) problems.add(p);
+			for (const p of read.problems)
+				this.replaced.set(Object.values(FIELD_NAMES).find((name) => p.startsWith(name)) ?? p, p);
 			if (read.problems.length) this.write(read.settings, run);
 		}
-		setText(this.ref('settings-note'), problems.size ? `Adjusted: ${[...problems].join(' ')}` : this.linkNote);
+		this.sayReplaced();
 		return all;
+	}
+
+	private sayReplaced(): void {
+		const said = [...this.replaced.values()];
+		setText(this.ref('settings-note'), said.length ? `Adjusted: ${said.join(' ')}` : this.linkNote);
 	}
 
 	private announce(): void {
