@@ -4,7 +4,7 @@ import { visibleWhitespace } from './view-model';
 
 export function tokenLabel(id: number, token: string | undefined, eosId: number | undefined): string {
 	if (id === eosId) return '⟨eos⟩';
-	return token === undefined ? `token ${id}` : `“${visibleWhitespace(token)}”`;
+	return token === undefined ? `a token outside the rows above (id ${id})` : `“${visibleWhitespace(token)}”`;
 }
 
 export function renderStages(

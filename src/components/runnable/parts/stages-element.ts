@@ -48,12 +48,16 @@ class SamplingStagesPanel extends RunPanel {
 		const key = JSON.stringify([choice, step.iteration, view.chosen?.id]);
 		if (this.drawnFor?.logits === step.values && this.drawnFor.key === key) return;
 		this.drawnFor = { logits: step.values, key };
-		const table = stageTable(step.values.values, view.candidates, choice, step.iteration);
+		// The run's pick gets a row even when it was not among the top candidates (sampling can pick one).
+		const chosen = view.chosen;
+		const candidates =
+			chosen && !view.candidates.some((c) => c.id === chosen.id) ? [...view.candidates, chosen] : view.candidates;
+		const table = stageTable(step.values.values, candidates, choice, step.iteration);
 		const eosId = run.controller.info?.eosId;
 		renderStages(this.ref<HTMLTableElement>('stages-table'), table, { picked: view.chosen?.id, eosId });
 		this.dataset.draws = String(++this.draws);
 		setText(this.ref('stages-step'), `(step ${step.iteration + 1}, from its own logits; no new forward pass)`);
-		const token = (id: number) => tokenLabel(id, view.candidates.find((c) => c.id === id)?.token, eosId);
+		const token = (id: number) => tokenLabel(id, candidates.find((c) => c.id === id)?.token, eosId);
 		const drawn =
 			table.draw.u === null
 				? `Temperature 0 is greedy: it takes the top token, ${token(table.draw.id)}, and draws no random number.`
