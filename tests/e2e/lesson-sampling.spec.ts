@@ -158,6 +158,11 @@ test.describe('lesson 4: the live demo', () => {
 		await expect(heads.nth(3)).toHaveText('Top-k 33 kept');
 		await expect(rows.nth(3).locator('td').nth(2)).toHaveText('cut');
 		await expect(rows.nth(3).locator('td').nth(3)).toHaveText('cut');
+		// The arrow keys move a number field, and the bars follow.
+		await run.locator('[data-rc="topk"]').press('ArrowUp');
+		await expect(heads.nth(3)).toHaveText('Top-k 44 kept');
+		await run.locator('[data-rc="topk"]').press('ArrowDown');
+		await expect(heads.nth(3)).toHaveText('Top-k 33 kept');
 		const percents = await rows.evaluateAll((trs) =>
 			trs.slice(0, 3).map((tr) =>
 				Number(
@@ -239,11 +244,17 @@ test.describe('lesson 4: the live demo', () => {
 		await expect(compares.nth(0)).toHaveAttribute('data-verdict', 'same');
 		await expect(compares.nth(1)).toHaveAttribute('data-verdict', 'differ');
 
-		// A new seed for run B: it runs again and now differs from run A.
-		await page.locator('[data-rc="seed"][data-seed-for="seed-b"]').fill('8');
-		await page.locator('#rc-seed-b [data-rc="run"]').click();
-		await expect(page.locator('#rc-seed-b')).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
-		expect(await text('seed-b')).toBe(c);
+		// Run B given run C's seed, and all four run again from the keyboard (Ctrl+Enter in their shared form).
+		const seedB = page.locator('[data-rc="seed"][data-seed-for="seed-b"]');
+		await seedB.fill('8');
+		await seedB.press('Control+Enter');
+		// Run B's text becomes run C's once it has rerun with seed 8.
+		await expect.poll(() => text('seed-b'), { timeout: LOAD_TIMEOUT }).toBe(c);
+		for (const id of ['seed-a', 'seed-b', 'seed-c', 'seed-d'])
+			await expect(page.locator(`#rc-${id}`)).toHaveAttribute('data-state', 'done', { timeout: LOAD_TIMEOUT });
+		expect(await text('seed-a')).toBe(a);
+		expect(await text('seed-c')).toBe(c);
+		await expect(compares.nth(0)).toHaveAttribute('data-verdict', 'differ');
 		await expectAccessible(page);
 	});
 
