@@ -337,3 +337,23 @@ test.describe('lesson 4: the live demo', () => {
 		await expectAccessible(page);
 	});
 });
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('the lesson still reads: text, listings and figure, and no empty demo panels', async ({ page }) => {
+		await page.goto(lessonPath);
+		await expect(page.locator('h1')).toHaveText('Choosing the next token');
+		const content = page.locator('.sl-markdown-content');
+		await expect(content).toContainText('rng = random.Random(seed)');
+		await expect(content).toContainText('def keep_top_p(scores, p):');
+		await expect(page.locator('figure.sampling-diagram')).toBeVisible();
+		for (const part of ['rc-sampling-settings', 'rc-stages', 'rc-choose-time', 'rc-repeats'])
+			for (const el of await page.locator(part).all()) await expect(el, part).toBeHidden();
+		// The runs made only of panels (seeds, greedy's loop) leave no empty boxes.
+		for (const id of ['seed-a', 'seed-b', 'seed-c', 'seed-d', 'loop-greedy', 'loop-sampled'])
+			await expect(page.locator(`#rc-${id}`)).toBeHidden();
+		await expect(page.locator('#rc-sample pre')).toBeVisible();
+		await expect(page.locator('h2#key-takeaways')).toBeVisible();
+	});
+});
