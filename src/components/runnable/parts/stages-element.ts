@@ -30,6 +30,8 @@ class SamplingStagesPanel extends RunPanel {
 	}
 
 	protected paint(run: RunBlock): void {
+		const moved = this.moved;
+		this.moved = false;
 		const view = currentView(run.controller);
 		const step = view.logits;
 		show(this.ref('stages-empty'), !step);
@@ -63,8 +65,7 @@ class SamplingStagesPanel extends RunPanel {
 				? `Temperature 0 is greedy: it takes the top token, ${token(table.draw.id)}, and draws no random number.`
 				: `With seed ${choice.seed}, this step's random number is u = ${table.draw.u.toFixed(3)}; laid out most likely first, it lands on ${token(table.draw.id)}.`;
 		setText(this.ref('stages-draw'), drawn);
-		if (!this.moved) return;
-		this.moved = false;
+		if (!moved) return;
 		const last = table.columns[table.columns.length - 1]!;
 		this.announce(
 			`${last.kept.toLocaleString('en-US')} of ${table.vocabSize.toLocaleString('en-US')} tokens survive; these settings pick ${token(table.draw.id)}.`,
