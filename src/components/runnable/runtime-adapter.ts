@@ -2,7 +2,7 @@
  * The only door to the runtime. `src/runtime` (onnxruntime, tokenizer, worker) is imported
  * dynamically on first use, so nothing of it ships with the page or downloads before Run.
  */
-import type { LoadProgress } from '../../runtime/events';
+import type { LoadProgress, ReportLogits } from '../../runtime/events';
 // Type-only: erased at build time, so the runtime's code still loads only on first use.
 import type { ModelInfo, RunHandle, RuntimeClient, RuntimeErrorKind } from '../../runtime/index';
 import type { LoopEvent, LoopInput, LoopSettings } from '../../runtime/loops/types';
@@ -100,8 +100,14 @@ export function loopArguments<L extends LoopName>(
 	loop: L,
 	s: ReaderSettings,
 	topCandidates: number,
+	reportLogits?: ReportLogits,
 ): { input: LoopInput<L>; settings: LoopSettings<L> } {
-	const generate = toGenerateSettings(s, topCandidates);
+	// Only the generate and stream loops report logits; the batched loop refuses the setting by name.
+	const generate = toGenerateSettings(
+		s,
+		topCandidates,
+		loop === 'generate' || loop === 'stream' ? reportLogits : undefined,
+	);
 	switch (loop) {
 		case 'stream': {
 			const { mode: _cachedAlways, ...stream } = generate;
@@ -125,6 +131,7 @@ export function loopArguments<L extends LoopName>(
 export function runtimeSource<L extends LoopName>(
 	loop: L,
 	topCandidates: number,
+	reportLogits?: ReportLogits,
 ): RunSource<ReaderSettings, LoopEvent<L>, ModelInfo> {
 	let client: RuntimeClient | undefined;
 	return {
@@ -135,7 +142,7 @@ export function runtimeSource<L extends LoopName>(
 		},
 		start(settings, { startPaused }) {
 			if (!client) throw new Error('the runtime is not loaded');
-			const args = loopArguments(loop, settings, topCandidates);
+			const args = loopArguments(loop, settings, topCandidates, reportLogits);
 			// realtime: while the reader does not pause, the worker may run a few tokens ahead (pause and step stay exact).
 			const handle = client.run(loop, args.input, args.settings, { startPaused, realtime: true });
 			// Errors arrive through the iterator too.

@@ -26,6 +26,8 @@ export const runPropsSchema = z.object({
 	speed: z.enum(['realtime', 'slow', 'step']).default('slow'),
 	/** How many candidates the panel shows for each pick. */
 	topCandidates: z.number().int().min(1).max(10).default(DEFAULT_TOP_CANDIDATES),
+	/** Attach each step's raw logits to its select event ('all': every token), for panels that redraw a step. */
+	reportLogits: z.enum(['top', 'all']).optional(),
 });
 export type RunProps = z.input<typeof runPropsSchema>;
 export type RunConfig = z.output<typeof runPropsSchema>;

@@ -2,7 +2,7 @@
  * The reader's settings for one runnable block, their limits, and how they travel in a link.
  * Pure module: used by the Astro components (build time, via the zod schema) and the panels.
  */
-import type { GenerateSettings, LoopMode } from '../../runtime/events';
+import type { GenerateSettings, LoopMode, ReportLogits } from '../../runtime/events';
 
 export type Speed = 'realtime' | 'slow' | 'step';
 export const SPEEDS: readonly Speed[] = ['realtime', 'slow', 'step'];
@@ -30,11 +30,16 @@ export const LIMITS = {
 	promptLength: 500,
 } as const;
 
-export function toGenerateSettings(s: ReaderSettings, topCandidates = DEFAULT_TOP_CANDIDATES): GenerateSettings {
+export function toGenerateSettings(
+	s: ReaderSettings,
+	topCandidates = DEFAULT_TOP_CANDIDATES,
+	reportLogits?: ReportLogits,
+): GenerateSettings {
 	return {
 		maxNewTokens: s.maxNewTokens,
 		mode: s.mode,
 		topCandidates,
+		...(reportLogits ? { reportLogits } : {}),
 		sampling:
 			s.strategy === 'greedy'
 				? { strategy: 'greedy' }

@@ -2,7 +2,7 @@
  * Folds the runtime's step events into what the panel shows. Pure and incremental: the live run
  * applies one event at a time, scrubbing folds the recorded events up to the chosen index.
  */
-import type { Candidate, ForwardEvent, LoopStep, StepEvent, StopReason } from '../../runtime/events';
+import type { Candidate, ForwardEvent, LoopStep, StepEvent, StepLogits, StopReason } from '../../runtime/events';
 import type { BatchedEvent } from '../../runtime/loops/batched-events';
 import type { ContinuousEvent } from '../../runtime/loops/continuous-events';
 import type { LoopEvent } from '../../runtime/loops/types';
@@ -58,6 +58,10 @@ export interface ViewState {
 	iteration: number;
 	/** Forward-pass time of each iteration so far, ms (generate `forward`, stream `prefill`/`decode`, batched `forward`). */
 	forwardMs: number[];
+	/** Time spent choosing each iteration's token so far, ms (select events that report it). */
+	selectMs: number[];
+	/** The latest pick's raw logits and its iteration, when the run reports them (`reportLogits`). */
+	logits: { values: StepLogits; iteration: number } | undefined;
 	lastForward: ForwardEvent | undefined;
 	/** The KV cache after each pass so far, where the loop reports it. */
 	cache: CacheReading[];
@@ -79,6 +83,8 @@ export function emptyView(): ViewState {
 		strategy: undefined,
 		iteration: -1,
 		forwardMs: [],
+		selectMs: [],
+		logits: undefined,
 		lastForward: undefined,
 		cache: [],
 		rows: [],
@@ -127,6 +133,9 @@ export function applyEvent(state: ViewState, event: AnyStepEvent, loop: string =
 				state.candidates = event.candidates;
 				state.chosen = event.chosen;
 				state.strategy = event.strategy;
+				if (event.selectMs !== undefined)
+					state.selectMs = [...state.selectMs.slice(0, event.iteration), event.selectMs];
+				state.logits = event.logits ? { values: event.logits, iteration: event.iteration } : undefined;
 			}
 			break;
 		case 'append':

@@ -21,3 +21,7 @@ import './kv-element';
 import './compare-element';
 import './run-all-element';
 import './measure-element';
+import './sampling-settings-element';
+import './stages-element';
+import './choose-time-element';
+import './repeats-element';

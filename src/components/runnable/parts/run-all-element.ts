@@ -9,7 +9,9 @@ class RunAll extends RunPanel {
 		button.addEventListener('pointerenter', () => void prefetchRuntime().catch(() => {}), { once: true });
 		// A settings form shared by these runs sits outside each of them, so their own shortcut
 		// (Ctrl+Enter inside a run) does not reach it: this element takes it for them.
-		for (const form of document.querySelectorAll<HTMLElement>(`rc-settings[for="${this.getAttribute('for')}"]`)) {
+		for (const form of document.querySelectorAll<HTMLElement>(
+			`:is(rc-settings, rc-sampling-settings)[for="${this.getAttribute('for')}"]`,
+		)) {
 			form.addEventListener('keydown', (e) => {
 				if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
 					e.preventDefault();

@@ -5,6 +5,7 @@
  * the block's keyboard shortcuts, and opens a deep link to the run when the page's URL carries one:
  * the link's settings go into the form and Run replays it, so nothing downloads without a click.
  */
+import type { ReportLogits } from '../../../runtime/events';
 import type { LoopName } from '../../../runtime/loops/vocabulary';
 import { RunController } from '../controller';
 import { FrameLoop } from '../frame-loop';
@@ -24,13 +25,18 @@ export interface RunConfig {
 	defaults: ReaderSettings;
 	speed: Pace;
 	topCandidates: number;
+	/** Each select event carries the step's raw logits (for panels that redraw a step's candidates). */
+	reportLogits?: ReportLogits;
 }
 
 /** The settings form, when the run has one. */
 export interface SettingsPanel {
-	/** The form's settings; what it does not offer comes from `fallback` (the run's defaults). */
-	read(fallback?: ReaderSettings): ReaderSettings;
+	/** The form's settings for run `runId` (a form may serve several); what it does not offer comes
+	 *  from `fallback` (the run's defaults). */
+	read(fallback?: ReaderSettings, runId?: string): ReaderSettings;
 	showLink(link: LinkState & { problems: string[] }): void;
+	/** The settings the fields give now, touching nothing (forms that preview as the reader types). */
+	peek?(runId?: string): ReaderSettings;
 }
 
 /** The listing, when the run has one: Ask AI quotes it. */
@@ -59,9 +65,9 @@ export class RunBlock extends HTMLElement {
 		this.started = true;
 		this.config = JSON.parse(this.dataset.config ?? '{}') as RunConfig;
 		this.controller = new RunController({
-			source: runtimeSource(this.config.loop, this.config.topCandidates),
+			source: runtimeSource(this.config.loop, this.config.topCandidates, this.config.reportLogits),
 			loop: this.config.loop,
-			settings: () => this.settingsPanel?.read(this.config.defaults) ?? this.config.defaults,
+			settings: () => this.settingsPanel?.read(this.config.defaults, this.config.id) ?? this.config.defaults,
 			pace: this.config.speed,
 			waitForShown: true,
 		});
@@ -92,7 +98,7 @@ export class RunBlock extends HTMLElement {
 			void this.controller.run();
 			return;
 		}
-		const settings = this.settingsPanel?.read() ?? link.settings;
+		const settings = this.settingsPanel?.read(undefined, this.config.id) ?? link.settings;
 		void this.controller.run({ settings, pace: 'realtime', openAt: link.step });
 	}
 
