@@ -20,3 +20,6 @@ import './rows-element';
 import './kv-element';
 import './compare-element';
 import './run-all-element';
+import './batch-size-element';
+import './row-check-element';
+import './batch-chart-element';
