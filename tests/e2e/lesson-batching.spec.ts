@@ -21,9 +21,7 @@ const MAX = 40;
 
 // The page's prompts, read from its one `export const batchPrompts = [...]` line.
 const source = readFileSync(new URL('../../src/content/docs/lessons/05-batching.mdx', import.meta.url), 'utf8');
-const PROMPTS = JSON.parse(
-	/^export const batchPrompts = (\[.*\]);$/m.exec(source)![1]!.replace(/'/g, '"'),
-) as string[];
+const PROMPTS = JSON.parse(/^export const batchPrompts = (\[.*\]);$/m.exec(source)![1]!.replace(/'/g, '"')) as string[];
 
 // The published lesson before this one (drafts are not in the build).
 const published = readLessons(new URL('../../src/content/docs/lessons/', import.meta.url)) as { slug: string }[];
@@ -142,9 +140,9 @@ test.describe('lesson 5: the live demo', () => {
 		});
 		const sizes = ['1', '2', '4', '8', '16'];
 		await expect(chart.locator('tbody tr')).toHaveCount(5);
-		expect(await chart.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.b))).toEqual(
-			sizes,
-		);
+		expect(
+			await chart.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.b)),
+		).toEqual(sizes);
 		const step = chart.locator('[data-rc="plot-step"]');
 		const tps = chart.locator('[data-rc="plot-tps"]');
 		expect(await step.locator('circle').evaluateAll((cs) => cs.map((c) => (c as SVGElement).dataset.b))).toEqual(sizes);
@@ -161,7 +159,9 @@ test.describe('lesson 5: the live demo', () => {
 		const prompts = (await run.locator('[data-rc="prompt"]').inputValue()).split('\n');
 		expect(prompts).toEqual([...PROMPTS, ...PROMPTS.slice(0, 4)]);
 		await expect(page.locator('rc-row-check')).toHaveAttribute('data-verdict', 'same', { timeout: 60_000 });
-		await expect(page.locator('rc-row-check')).toHaveText('All 16 rows equal what each prompt makes run alone (B = 1).');
+		await expect(page.locator('rc-row-check')).toHaveText(
+			'All 16 rows equal what each prompt makes run alone (B = 1).',
+		);
 		await expectAccessible(page);
 	});
 
