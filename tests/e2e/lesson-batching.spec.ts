@@ -134,10 +134,17 @@ test.describe('lesson 5: the live demo', () => {
 	}) => {
 		await page.goto(lessonPath);
 		const chart = page.locator('rc-batch-chart');
-		await chart.getByRole('button', { name: /Run all B/ }).click();
+		// From the keyboard; the button keeps its focus while the sweep runs, and says it is busy.
+		const sweep = chart.getByRole('button', { name: /Run all B/ });
+		await sweep.focus();
+		await page.keyboard.press('Enter');
+		await expect(sweep).toHaveAttribute('aria-disabled', 'true');
+		await expect(sweep).toBeFocused();
 		await expect(chart.locator('[data-rc="sweep-status"]')).toHaveText('Measured B = 1, 2, 4, 8, 16: one point each.', {
 			timeout: 240_000,
 		});
+		await expect(sweep).toHaveAttribute('aria-disabled', 'false');
+		await expect(sweep).toBeFocused();
 		const sizes = ['1', '2', '4', '8', '16'];
 		await expect(chart.locator('tbody tr')).toHaveCount(5);
 		expect(
@@ -181,7 +188,7 @@ test.describe('lesson 5: the live demo', () => {
 		expect((await box.inputValue()).split('\n')).toHaveLength(16);
 
 		await size.fill('0');
-		await size.press('Tab');
+		await size.press('Enter');
 		await expect(note).toHaveText('Adjusted: B must be a whole number from 1 to 16; using 1.');
 		await expect(box).toHaveValue(PROMPTS[0]!);
 

@@ -27,8 +27,11 @@ class BatchChart extends RunPanel {
 		this.ref<HTMLButtonElement>('sweep').addEventListener('click', () => void this.sweep());
 	}
 
+	/** aria-disabled rather than disabled while a run is on: the button keeps the focus it had. */
 	protected paint(run: RunBlock): void {
-		this.ref<HTMLButtonElement>('sweep').disabled = this.sweeping || isActive(run.controller.state);
+		const busy = this.sweeping || isActive(run.controller.state);
+		const button = this.ref<HTMLButtonElement>('sweep');
+		if (button.getAttribute('aria-disabled') !== String(busy)) button.setAttribute('aria-disabled', String(busy));
 	}
 
 	private record(events: readonly unknown[]): void {
@@ -41,8 +44,8 @@ class BatchChart extends RunPanel {
 	}
 
 	private async sweep(): Promise<void> {
-		if (this.sweeping) return;
 		const run = this.run;
+		if (this.sweeping || isActive(run.controller.state)) return;
 		const id = run.config.id;
 		const size = document.querySelector<BatchSize>(`rc-batch-size[for="${id}"]`);
 		const check = document.querySelector<RowCheck>(`rc-row-check[for="${id}"]`);
@@ -70,7 +73,7 @@ class BatchChart extends RunPanel {
 		} finally {
 			this.sweeping = false;
 			setText(status, outcome);
-			this.keepingFocus(run, () => run.frames.schedule());
+			run.frames.schedule();
 		}
 	}
 
