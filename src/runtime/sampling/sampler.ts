@@ -59,6 +59,7 @@ export class Sampler {
 	}
 
 	select(logits: Logits): Selection {
+		if (!this.process) return this.greedy(logits);
 		const probs = this.distribution(logits);
 		// Greedy draws no number, so a greedy run never moves the PRNG.
 		const id = this.process ? drawToken(probs, this.rng()) : argmax(logits);
@@ -68,6 +69,22 @@ export class Sampler {
 			prob: probs[c]!,
 		}));
 		return { id, prob: probs[id]!, logit: logits[id]!, candidates };
+	}
+
+	/**
+	 * Greedy needs the softmax only at the argmax and the reported candidates: the same sum, in the
+	 * same order, as `softmax`, so the same numbers, without a vocabulary-sized array per pick
+	 * (a batch makes one pick per row per step).
+	 */
+	private greedy(logits: Logits): Selection {
+		const n = logits.length;
+		const id = argmax(logits);
+		const max = logits[id]!;
+		let sum = 0;
+		if (max !== -Infinity) for (let i = 0; i < n; i++) sum += Math.exp(logits[i]! - max);
+		const prob = (c: number) => (max === -Infinity ? 1 / n : Math.exp(logits[c]! - max) / sum);
+		const candidates = topIndices(logits, this.topCandidates).map((c) => ({ id: c, logit: logits[c]!, prob: prob(c) }));
+		return { id, prob: prob(id), logit: max, candidates };
 	}
 
 	/** The probabilities `select` draws from, by token id (filtered tokens get 0). */
