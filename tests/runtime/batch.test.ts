@@ -47,6 +47,24 @@ describe('assembleBatch', () => {
 		expect(step).toMatchObject({ padding: 1, realLengths: [3, 2] });
 	});
 
+	it('rows of different lengths over several steps: a row that hits EOS stops, the others go on', () => {
+		// Prefill: 3, 1 and 2 prompt tokens, left-padded to 3 columns.
+		let b = assembleBatch([[5, 6, 7], [8], [9, 10]], NO_PAST, PAD);
+		const past = () => ({ width: b.total, mask: b.attentionMask, realLengths: b.realLengths });
+		// Step 1: every row is fed its new token; row 2's was EOS, so it is done from here on.
+		b = assembleBatch([[11], [12], [13]], past(), PAD);
+		expect(b.positionIds).toEqual(big([3, 1, 2]));
+		// Steps 2 and 3: row 2 gets a masked pad column, rows 1 and 3 go on counting their own positions.
+		b = assembleBatch([[14], [], [15]], past(), PAD);
+		expect(b.inputIds).toEqual(big([14, PAD, 15]));
+		expect(b.positionIds).toEqual(big([4, 0, 3]));
+		b = assembleBatch([[16], [], [17]], past(), PAD);
+		expect(b.positionIds).toEqual(big([5, 0, 4]));
+		expect(b).toMatchObject({ width: 1, total: 6, padding: 1, realLengths: [6, 2, 5] });
+		// Each row attends over its own real tokens only: the left padding and row 2's columns after EOS stay masked.
+		expect(b.attentionMask).toEqual(big([1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1]));
+	});
+
 	it('B = 1 without padding is the plain pass: positions from the past length, mask all ones', () => {
 		const b = assembleBatch([[4, 5]], { width: 3, mask: big([1, 1, 1]), realLengths: [3] }, PAD);
 		expect(b.positionIds).toEqual(big([3, 4]));

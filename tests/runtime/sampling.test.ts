@@ -171,3 +171,23 @@ describe('Sampler distributions on hand-made logits', () => {
 		expect([...s.distribution(Float32Array.from([80, 79, -80]))].every(Number.isFinite)).toBe(true);
 	});
 });
+
+describe('greedy picks', () => {
+	it('report exactly the softmax probabilities of the pick and its candidates, without computing the whole distribution', () => {
+		const rng = mulberry32(7);
+		const logits = Float32Array.from({ length: 2048 }, () => rng() * 12 - 6);
+		const sel = new Sampler(2048, { strategy: 'greedy' }, 5).select(logits);
+		const probs = softmax(logits);
+		expect(sel.id).toBe(argmax(logits));
+		expect(sel.prob).toBe(probs[sel.id]);
+		expect(sel.logit).toBe(logits[sel.id]);
+		expect(sel.candidates.map((c) => c.id)).toEqual(topIndices(logits, 5));
+		for (const c of sel.candidates) expect(c.prob).toBe(probs[c.id]);
+	});
+
+	it('fall back to a uniform probability when every logit is masked, as softmax does', () => {
+		const sel = new Sampler(4, { strategy: 'greedy' }, 2).select(new Float32Array(4).fill(-Infinity));
+		expect(sel).toMatchObject({ id: 0, prob: 0.25 });
+		expect(sel.candidates.map((c) => c.prob)).toEqual([0.25, 0.25]);
+	});
+});

@@ -152,3 +152,30 @@ export function runtimeSource<L extends LoopName>(
 		describeFailure: (error) => failureMessage(toFailure(error)),
 	};
 }
+
+/** Each prompt's greedy (or seeded) run on its own, B = 1, as row r of a batch would make it:
+ *  row r samples with seed + r. Remembered per prompt and settings, so a sweep runs each once. */
+const aloneRuns = new Map<string, Promise<number[]>>();
+export async function runAlone(
+	prompts: readonly string[],
+	s: ReaderSettings,
+	topCandidates: number,
+): Promise<number[][]> {
+	const { client } = await ensureModel(() => {});
+	const one = (prompt: string, row: number): Promise<number[]> => {
+		const settings = { ...s, prompt, seed: s.strategy === 'sample' ? (s.seed + row) >>> 0 : s.seed };
+		const key = JSON.stringify(settings);
+		let ids = aloneRuns.get(key);
+		if (!ids) {
+			const args = loopArguments('batched', settings, topCandidates);
+			ids = client.run('batched', args.input, args.settings).done.then((d) => d.rows[0]!.ids);
+			ids.catch(() => aloneRuns.delete(key));
+			aloneRuns.set(key, ids);
+		}
+		return ids;
+	};
+	// One at a time: the page's other runs share the worker, and the check should not crowd them.
+	const out: number[][] = [];
+	for (const [r, p] of prompts.entries()) out.push(await one(p, r));
+	return out;
+}

@@ -61,21 +61,19 @@ export class Sampler {
 	}
 
 	/**
-	 * Greedy draws no number, so a greedy run never moves the PRNG. It needs the
-	 * probabilities of a few tokens only: the same arithmetic as `softmax` (same
-	 * max, same sum in the same order), so the numbers are its numbers to the
-	 * bit, without a vocabulary-sized array a step.
+	 * Greedy needs the softmax only at the argmax and the reported candidates: the same sum, in the
+	 * same order, as `softmax`, so the same numbers, without a vocabulary-sized array per pick
+	 * (a batch makes one pick per row per step).
 	 */
 	private greedy(logits: Logits): Selection {
-		const top = topIndices(logits, Math.max(1, this.topCandidates));
-		const id = top[0]!;
-		const max = logits[id]!;
 		const n = logits.length;
+		const id = argmax(logits);
+		const max = logits[id]!;
 		let sum = 0;
-		for (let i = 0; i < n; i++) sum += Math.exp(logits[i]! - max);
+		if (max !== -Infinity) for (let i = 0; i < n; i++) sum += Math.exp(logits[i]! - max);
 		const prob = (c: number) => (max === -Infinity ? 1 / n : Math.exp(logits[c]! - max) / sum);
-		const candidates = top.slice(0, this.topCandidates).map((c) => ({ id: c, logit: logits[c]!, prob: prob(c) }));
-		return { id, prob: prob(id), logit: logits[id]!, candidates };
+		const candidates = topIndices(logits, this.topCandidates).map((c) => ({ id: c, logit: logits[c]!, prob: prob(c) }));
+		return { id, prob: prob(id), logit: max, candidates };
 	}
 
 	/** The probabilities `select` draws from, by token id (filtered tokens get 0). */

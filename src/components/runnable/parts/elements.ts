@@ -25,3 +25,6 @@ import './sampling-settings-element';
 import './stages-element';
 import './choose-time-element';
 import './repeats-element';
+import './batch-size-element';
+import './row-check-element';
+import './batch-chart-element';
