@@ -8,7 +8,17 @@
  */
 
 import type { Candidate, Sampling } from '../events';
-import { compose, softmax, temperature, topIndices, topK, topP, type Logits, type LogitsProcessor } from './processors';
+import {
+	argmax,
+	compose,
+	softmax,
+	temperature,
+	topIndices,
+	topK,
+	topP,
+	type Logits,
+	type LogitsProcessor,
+} from './processors';
 import { drawToken, mulberry32 } from './random';
 
 export interface Selection {
