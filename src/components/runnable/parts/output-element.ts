@@ -3,8 +3,7 @@
  * appended (not rewritten) so a screen reader reads only the new words; scrubbing is silent. A
  * prompt cut to fit the context shows only the part the model saw, after an ellipsis.
  */
-import type { StepEvent } from '../../../runtime/events';
-import { currentView, describeReason } from '../view-model';
+import { currentView, describeReason, type AnyStepEvent } from '../view-model';
 import { define, RunPanel, setText } from './panel';
 import type { RunBlock } from './run-element';
 
@@ -27,12 +26,13 @@ class RunOutput extends RunPanel {
 }
 
 /** The prompt as the model saw it: when the runtime dropped its start, only the tokens kept. */
-function promptShown(events: readonly StepEvent[], prompt: string): string {
+function promptShown(events: readonly AnyStepEvent[], prompt: string): string {
 	const first = events[0];
-	if (first?.step !== 'encode' || !first.truncated) return prompt;
+	// A batched run's encode event has a row per prompt; this panel shows single-prompt runs.
+	if (first?.step !== 'encode' || !('truncated' in first) || !first.truncated) return prompt;
 	// Decoded whole at the end; token by token before (a character split across tokens shows as U+FFFD).
 	const done = events[events.length - 1];
-	if (done?.step === 'done' && done.text.endsWith(done.generatedText))
+	if (done?.step === 'done' && 'generatedText' in done && done.text.endsWith(done.generatedText))
 		return `…${done.text.slice(0, done.text.length - done.generatedText.length)}`;
 	return `…${first.tokens.join('')}`;
 }
