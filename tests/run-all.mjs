@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every suite, in one command, with one summary.
 //
-//   1. check that every file is formatted as Prettier would write it (`npm run format` fixes it);
+//   1. check that every file is formatted as Prettier would write it (`npm run format` fixes it),
+//      and that the TypeScript type-checks (`tsc --noEmit`);
 //   2. make sure a Chromium exists (find it, or install one) and say which;
 //   3. build the site as the end-to-end tests expect it (under a base path, like GitHub Pages);
 //   4. run Vitest (tests/**/*.test.ts) and Playwright (tests/e2e/**/*.spec.ts);
@@ -20,6 +21,7 @@ const bin = {
 	vitest: 'node_modules/vitest/vitest.mjs',
 	playwright: 'node_modules/@playwright/test/cli.js',
 	prettier: 'node_modules/prettier/bin/prettier.cjs',
+	tsc: 'node_modules/typescript/bin/tsc',
 };
 
 /** A port nobody is using, so parallel runs (and other engineers' servers) do not collide. */
@@ -87,6 +89,10 @@ if (format.code === 0) {
 	const note = format.code === 1 ? `${unformatted} file(s) to format: npm run format` : `exit code ${format.code}`;
 	suites.push({ name: 'format', passed: 0, failed: 1, note });
 }
+
+heading('Types (tsc --noEmit)');
+const types = await node(bin.tsc, ['--noEmit', '-p', '.']);
+suites.push({ name: 'types', passed: types === 0 ? 1 : 0, failed: types === 0 ? 0 : 1 });
 
 heading('Chromium');
 let chromiumPath;
