@@ -118,6 +118,7 @@ class LatencySweep extends RunPanel {
 			height,
 			output ? 'Total time against output length' : 'Time to first token against prompt length',
 			`Measured here: ${xy.map((p) => `${p.x} ${xName}, ${yName} ${ms(p.y)}`).join('; ')}.${points.length > 1 ? ` Fitted line: ${described.label}` : ''}`,
+			`rc-${this.run.config.id}-sweep-${this.kind}-desc`,
 		);
 		const x0 = left;
 		const y0 = height - bottom;

@@ -118,6 +118,7 @@ class StreamedBuffered extends RunPanel {
 			2 * rowH + 34,
 			'Streamed and buffered delivery on one time axis',
 			`Measured here. Streamed: waiting until ${ms(g.rows[0].firstTextMs)}, then text on screen, one more token about every time per output token. Buffered: waiting until ${ms(g.rows[1].firstTextMs)}. Both end at ${ms(g.totalMs)}.`,
+			`rc-${this.run.config.id}-delivery-desc`,
 		);
 		g.rows.forEach((row, i) => {
 			const y = 6 + i * rowH;

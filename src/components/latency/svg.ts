@@ -12,9 +12,20 @@ export function svgEl<K extends keyof SVGElementTagNameMap>(
 	return el;
 }
 
-/** An SVG that is one image to assistive technology, named and described. */
-export function chartSvg(width: number, height: number, label: string, description: string): SVGSVGElement {
-	const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label });
-	svg.append(svgEl('desc', {}, description));
+/** An SVG that is one image to assistive technology, named, and described by its `<desc>` (whose id is `descId`). */
+export function chartSvg(
+	width: number,
+	height: number,
+	label: string,
+	description: string,
+	descId: string,
+): SVGSVGElement {
+	const svg = svgEl('svg', {
+		viewBox: `0 0 ${width} ${height}`,
+		role: 'img',
+		'aria-label': label,
+		'aria-describedby': descId,
+	});
+	svg.append(svgEl('desc', { id: descId }, description));
 	return svg;
 }
