@@ -280,3 +280,22 @@ test.describe('lesson 3: the live demo', () => {
 		await expectAccessible(page);
 	});
 });
+
+test.describe('lesson 3 without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('still reads as a lesson: the listing visible, no empty demo cards', async ({ page }) => {
+		await page.goto(lessonPath);
+		await expect(page.locator('h1')).toHaveText('Latency and streaming');
+		await expect(page.locator('#rc-latency pre')).toBeVisible();
+		await expect(page.locator('#rc-latency pre')).toContainText('yield next_id');
+		await expect(page.locator('#rc-latency [data-rc="app"]')).toBeHidden();
+		for (const shared of await page.locator('.rc-shared').all()) await expect(shared).toBeHidden();
+		expect(
+			await page
+				.locator('.sl-markdown-content noscript')
+				.first()
+				.evaluate((n) => n.textContent),
+		).toContain('Turn on JavaScript to run it.');
+	});
+});
