@@ -202,7 +202,7 @@ test.describe('lesson 3: the live demo', () => {
 			/^Measured here: 8 output tokens \(N\), total [\d.]+ ms; .*128 output tokens/,
 		);
 		await expect(sweep.locator('[data-rc="sweep-rows"] tr')).toHaveCount(5);
-		await sweep.screenshot({ path: 'test-results/lesson-latency-output-sweep.png' });
+		await sweep.locator('section').screenshot({ path: 'test-results/lesson-latency-output-sweep.png' });
 		// The sweep's line predicts the next run.
 		await runOnce(page);
 		await expect(result(page).locator('[data-rc="error"]')).toHaveText(
