@@ -135,7 +135,7 @@ class LatencySweep extends RunPanel {
 		svg.append(
 			svgEl('text', { x: (x0 + width) / 2, y: height - 2, 'text-anchor': 'middle', class: 'rc-axis-label' }, xName),
 		);
-		svg.append(svgEl('text', { x: 2, y: 8, class: 'rc-axis-label' }, `${yName}, ms`));
+		svg.append(svgEl('text', { x: 2, y: 9, class: 'rc-axis-label' }, `${yName}, ms`));
 		if (g.line) svg.append(svgEl('line', { ...g.line, class: 'rc-fit-line', 'data-rc': 'fit-line' }));
 		for (const p of g.points) {
 			const dot = svgEl('circle', { cx: p.cx, cy: p.cy, r: 3.5, class: 'rc-point', 'data-length': p.x });

@@ -15,7 +15,7 @@ export interface Frame {
 	right: number;
 }
 
-export const FRAME: Frame = { width: 320, height: 180, left: 44, bottom: 30, top: 10, right: 12 };
+export const FRAME: Frame = { width: 320, height: 190, left: 44, bottom: 30, top: 22, right: 12 };
 
 export interface Tick {
 	value: number;
