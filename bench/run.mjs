@@ -5,8 +5,9 @@
 //   npm run bench                              everything (≈ 5–8 min on a loaded 2-core machine)
 //   npm run bench -- --skip-build              reuse bench/.dist
 //   npm run bench -- --rounds 16 --preset desktop --skip-lighthouse
-//   npm run bench -- --skip-build --only lighthouse   (sections: weight,cold,tokens,scaling,lighthouse)
+//   npm run bench -- --skip-build --only lighthouse   (sections: weight,cold,tokens,scaling,latency,lighthouse)
 //   npm run bench -- --only scaling                   (per-pass time by position; batched B=8 over B=1)
+//   npm run bench -- --only latency                   (lesson 3: the prediction's error at N = 64 and 128)
 //   npm run bench -- --only cold --cold-runs 5        (cold starts, median reported)
 //   BENCH_PRECOMPRESS=1 npm run bench          build with the proposed .br/.gz precompression
 //
@@ -21,6 +22,7 @@ import { chromiumArgs, ensureChromium } from '../tests/support/chromium.mjs';
 import { startServer } from './lib/server.mjs';
 import { floorModel, matmulWeights } from './lib/floor-model.mjs';
 import { measureScaling, scalingLines, scalingTargetRows } from './lib/scaling.mjs';
+import { latencyLines, latencyTargetRows, measureLatency } from './lib/latency.mjs';
 import {
 	TARGETS,
 	classify,
@@ -55,7 +57,9 @@ const { values: opt } = parseArgs({
 		// Rounds of the scaling section (naive/cached runs to position 200; B = 1/B = 8 batches).
 		'scaling-rounds': { type: 'string', default: '6' },
 		'batch-tokens': { type: 'string', default: '32' },
-		only: { type: 'string', default: 'weight,cold,tokens,scaling,lighthouse' },
+		// Rounds of the latency section (lesson 3: N = 8 … 128, a line through the short runs predicts the long ones).
+		'latency-rounds': { type: 'string', default: '11' },
+		only: { type: 'string', default: 'weight,cold,tokens,scaling,latency,lighthouse' },
 		out: { type: 'string', default: 'bench/results/latest.json' },
 	},
 });
@@ -590,6 +594,21 @@ async function scaling(browser, server) {
 	}
 }
 
+// ---- 6. latency (bench/lib/latency.mjs) ---------------------------------------------------
+
+async function latency(browser, server) {
+	say('latency: bench page, the runtime worker alone');
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
+	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 180_000 });
+	try {
+		return await measureLatency({ page, rounds: Math.max(1, Number(opt['latency-rounds'])), say });
+	} finally {
+		await context.close();
+	}
+}
+
 // ---- 4. Lighthouse -------------------------------------------------------------------------
 
 async function lighthouseScores(chromePath, server, preset, cpuMultiplier) {
@@ -742,6 +761,7 @@ async function main() {
 		}
 		if (only.has('tokens')) result.perToken = await perToken(browser, server);
 		if (only.has('scaling')) result.scaling = await scaling(browser, server);
+		if (only.has('latency')) result.latency = await latency(browser, server);
 		result.benchmarkIndex = await benchmarkIndex(browser);
 	} finally {
 		await browser.close();
@@ -879,6 +899,7 @@ function targetRows(r) {
 		});
 	}
 	if (r.scaling) rows.push(...scalingTargetRows(r.scaling));
+	if (r.latency) rows.push(...latencyTargetRows(r.latency));
 	return rows.map((x) => ({
 		measure: x.measure,
 		value: x.value,
@@ -1116,6 +1137,7 @@ function printReport(r) {
 	}
 
 	if (r.scaling) out.push(...scalingLines(r.scaling));
+	if (r.latency) out.push(...latencyLines(r.latency));
 
 	out.push('', 'Targets (reported, not asserted; "info" rows have none)');
 	out.push(

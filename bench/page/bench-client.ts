@@ -34,6 +34,7 @@ import { generate } from '../../src/runtime/generate';
 import type { DoneEvent } from '../../src/runtime/events';
 import { loadFloor, floorRun } from './floor';
 import { batchRun, loadRuntime, positionRun } from './scaling';
+import { latencyPredict, latencyRun } from './latency';
 
 type Tensor = ort.Tensor;
 type Session = ort.InferenceSession;
@@ -319,6 +320,9 @@ export interface BenchApi {
 	loadRuntime: typeof loadRuntime;
 	positionRun: typeof positionRun;
 	batchRun: typeof batchRun;
+	/** The latency section (page/latency.ts): lesson 3's timed run and its line's prediction. */
+	latencyRun: typeof latencyRun;
+	latencyPredict: typeof latencyPredict;
 }
 
 export function installBench(): void {
@@ -433,6 +437,8 @@ export function installBench(): void {
 		loadRuntime,
 		positionRun,
 		batchRun,
+		latencyRun,
+		latencyPredict,
 	};
 	(window as unknown as { __bench: BenchApi }).__bench = api;
 	status('installed');

@@ -83,3 +83,29 @@ describe('stream: prefill, then one decode pass per token', () => {
 		});
 	});
 });
+
+describe('stream with ignoreEos: a timed run makes exactly maxNewTokens tokens', () => {
+	// A default prompt of the course: greedy ends it at <|endoftext|> well within 60 tokens.
+	const ENDS = 'The LORD is my shepherd;';
+
+	it('goes on past the stop token, with the same tokens up to it', async () => {
+		const stopped = doneOf(await collect(stream(model, ENDS, greedy(60))));
+		expect(stopped.reason).toBe('eos');
+		const n = stopped.stats.newTokens + 5;
+		const past = doneOf(await collect(stream(model, ENDS, { ...greedy(n), ignoreEos: true })));
+		expect(past.reason).toBe('max_new');
+		expect(past.stats.newTokens).toBe(n);
+		expect(past.ids.slice(0, stopped.ids.length)).toEqual(stopped.ids);
+		expect(past.ids[stopped.ids.length - 1]).toBe(model.config.eosId);
+	});
+
+	it('stops at the context all the same, and refuses a value that is not true or false', async () => {
+		const full = doneOf(await collect(stream(model, ENDS, { ...greedy(256), ignoreEos: true })));
+		expect(full.reason).toBe('context-full');
+		expect(full.ids).toHaveLength(model.config.contextSize);
+		await expect(collect(stream(model, ENDS, { ...greedy(3), ignoreEos: 'yes' } as never))).rejects.toMatchObject({
+			kind: 'bad-settings',
+			field: 'ignoreEos',
+		});
+	});
+});

@@ -284,3 +284,32 @@ describe('streamedVsBuffered', () => {
 		expect(result.earlierByMs).toBe(0);
 	});
 });
+
+describe('the line fit and TPOT at the edges the demo meets', () => {
+	it('fits a sweep that includes N = 1: the line passes through that run, whose total is its TTFT', () => {
+		const runs: RequestTiming[] = [1, 8, 16].map((n) => ({ outputTokens: n, ttftMs: 40, totalMs: 40 + (n - 1) * 3 }));
+		const fit = fitLatencyLine(runs);
+		if (!fit.ok) throw new Error(fit.reason);
+		expect(fit.value.ttftMs).toBeCloseTo(40, 9);
+		expect(fit.value.tpotMs).toBeCloseTo(3, 9);
+		expect(timePerOutputToken(runs[0]!).ok).toBe(false);
+	});
+
+	it('gives TPOT of a two-token run as the one gap between its tokens', () => {
+		expect(timePerOutputToken(timingFromTokenTimes([12, 15.5]))).toEqual({ ok: true, value: 3.5 });
+	});
+
+	it('fits runs at equal lengths mixed with another length through the means at each length', () => {
+		const fit = fitLatencyLine([
+			{ outputTokens: 8, ttftMs: 10, totalMs: 30 },
+			{ outputTokens: 8, ttftMs: 10, totalMs: 34 },
+			{ outputTokens: 16, ttftMs: 10, totalMs: 60 },
+			{ outputTokens: 16, ttftMs: 10, totalMs: 64 },
+		]);
+		if (!fit.ok) throw new Error(fit.reason);
+		// Means 32 at N = 8 and 62 at N = 16: slope 30 / 8, and the line meets N = 1 at 32 − 7 × 3.75.
+		expect(fit.value.tpotMs).toBeCloseTo(3.75, 12);
+		expect(fit.value.ttftMs).toBeCloseTo(32 - 7 * 3.75, 12);
+		expect(fit.value.rSquared).toBeLessThan(1);
+	});
+});

@@ -179,3 +179,54 @@ export async function runAlone(
 	for (const [r, p] of prompts.entries()) out.push(await one(p, r));
 	return out;
 }
+
+/** One run of the stream loop as lesson 3's sweeps time it: plain numbers from the loop's own clock. */
+export interface TimedStreamRun {
+	promptTokens: number;
+	prefillMs: number;
+	/** When each output token existed, ms from the loop's start (the model already loaded). */
+	tokenTimesMs: number[];
+	generatedText: string;
+	reason: string;
+}
+
+/**
+ * A greedy run of the stream loop for a timing sweep. `ignoreEos` (the default) keeps it going past
+ * the stop token, as benchmarks do, so it makes exactly `maxNewTokens` tokens. Load the model first
+ * (`ensureModel`); `signal` stops the run.
+ */
+export async function timedStreamRun(
+	prompt: string,
+	maxNewTokens: number,
+	{ ignoreEos = true, signal }: { ignoreEos?: boolean; signal?: AbortSignal } = {},
+): Promise<TimedStreamRun> {
+	const runtime = await prefetchRuntime();
+	const handle = runtime.run(
+		'stream',
+		prompt,
+		{ maxNewTokens, sampling: { strategy: 'greedy' }, topCandidates: 1, ignoreEos },
+		// As the widgets run: the worker may run a few tokens ahead of this reader.
+		{ realtime: true },
+	);
+	const stop = () => handle.stop();
+	signal?.addEventListener('abort', stop, { once: true });
+	const tokenTimesMs: number[] = [];
+	try {
+		for await (const ev of handle) {
+			if (ev.step === 'token') tokenTimesMs.push(ev.atMs);
+			if (ev.step === 'done') {
+				signal?.throwIfAborted();
+				return {
+					promptTokens: ev.stats.promptTokens,
+					prefillMs: ev.stats.prefillMs,
+					tokenTimesMs,
+					generatedText: ev.generatedText,
+					reason: ev.reason,
+				};
+			}
+		}
+	} finally {
+		signal?.removeEventListener('abort', stop);
+	}
+	throw new Error('The stream loop ended without its done event.');
+}

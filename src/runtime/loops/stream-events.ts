@@ -19,8 +19,11 @@
 
 import type { EncodeEvent, EventBase, GenerateSettings, SelectEvent, StopReason } from '../events';
 
-/** Always cached: there is no naive stream. */
-export type StreamSettings = Omit<GenerateSettings, 'mode'> & { mode?: 'cached' };
+/**
+ * Always cached: there is no naive stream. `ignoreEos` keeps generating past the stop token, as
+ * benchmarks do (vLLM's `ignore_eos`), so a timed run makes exactly `maxNewTokens` tokens.
+ */
+export type StreamSettings = Omit<GenerateSettings, 'mode'> & { mode?: 'cached'; ignoreEos?: boolean };
 
 export interface PrefillEvent extends EventBase {
 	step: 'prefill';

@@ -24,13 +24,14 @@ export async function* stream(
 ): AsyncGenerator<StreamEvent, void, undefined> {
 	const { lm, codec, config } = model;
 	checkPrompt(prompt);
-	const settings = validateSettings(cachedOnly(rawSettings), config.contextSize, config.vocabSize);
+	const { ignoreEos, generation } = splitIgnoreEos(rawSettings);
+	const settings = validateSettings(cachedOnly(generation), config.contextSize, config.vocabSize);
 	const { sampling } = settings;
 	const sampler = new Sampler(config.vocabSize, sampling, settings.topCandidates);
 	const { emit, busyMs, finish, last } = emitter<StreamEvent>(control);
 	const withToken = (c: Omit<Candidate, 'token'>): Candidate => ({ ...c, token: codec.token(c.id) });
 	const mustStop = stopWhen(
-		eosToken(config.eosId),
+		...(ignoreEos ? [] : [eosToken(config.eosId)]),
 		maxNewTokens(settings.maxNewTokens),
 		contextFull(config.contextSize),
 	);
@@ -145,6 +146,22 @@ export const streamLoop: LoopDefinition = {
 	start: (model, input, settings, control) => stream(model, input as string, settings as StreamSettings, control),
 	endsIteration: new Set(['encode', 'stop-check']),
 };
+
+/** `ignoreEos` belongs to this loop alone, so it is taken out before the shared settings check. */
+function splitIgnoreEos(raw: unknown): { ignoreEos: boolean; generation: unknown } {
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('ignoreEos' in raw)) {
+		return { ignoreEos: false, generation: raw };
+	}
+	const { ignoreEos, ...generation } = raw as { ignoreEos?: unknown };
+	if (ignoreEos !== undefined && typeof ignoreEos !== 'boolean') {
+		throw new RuntimeError(
+			'bad-settings',
+			`Invalid setting "ignoreEos": expected true or false (or leave it out), got ${JSON.stringify(ignoreEos)}`,
+			{ field: 'ignoreEos' },
+		);
+	}
+	return { ignoreEos: ignoreEos === true, generation };
+}
 
 /** The stream loop has no naive mode; a settings object without `mode` means cached. */
 function cachedOnly(raw: unknown): unknown {
