@@ -94,12 +94,20 @@ export function describeProgress(p: LoadProgress): PrepareProgress {
 	};
 }
 
+/** The continuous loop's scheduler, as a page sets it (unset: one slot per request, no memory pressure). */
+export interface SchedulerOptions {
+	slots?: number;
+	policy?: 'continuous' | 'static';
+	kvBlocks?: number;
+}
+
 /** A named loop's input and settings, from the reader's settings. Loops over several sequences
  *  (batched, continuous) take one prompt per line of the prompt field. */
 export function loopArguments<L extends LoopName>(
 	loop: L,
 	s: ReaderSettings,
 	topCandidates: number,
+	scheduler: SchedulerOptions = {},
 ): { input: LoopInput<L>; settings: LoopSettings<L> } {
 	const generate = toGenerateSettings(s, topCandidates);
 	switch (loop) {
@@ -113,7 +121,13 @@ export function loopArguments<L extends LoopName>(
 			const requests = promptRows(s.prompt).map((prompt) => ({ prompt, maxNewTokens: s.maxNewTokens }));
 			return {
 				input: { requests },
-				settings: { slots: requests.length, sampling: generate.sampling, topCandidates },
+				settings: {
+					slots: scheduler.slots ?? requests.length,
+					...(scheduler.policy ? { policy: scheduler.policy } : {}),
+					...(scheduler.kvBlocks ? { kvBlocks: scheduler.kvBlocks } : {}),
+					sampling: generate.sampling,
+					topCandidates,
+				},
 			} as never;
 		}
 		default:
@@ -121,10 +135,30 @@ export function loopArguments<L extends LoopName>(
 	}
 }
 
+/** Each prompt's greedy tokens (prompt included) when it runs alone: lesson 1's cached loop, one
+ *  request at a time, in the page's runtime. What a scheduler's output is checked against. */
+export async function soloGreedyIds(prompts: readonly string[], maxNewTokens: number): Promise<number[][]> {
+	const runtime = await prefetchRuntime();
+	const all: number[][] = [];
+	for (const prompt of prompts) {
+		const handle = runtime.run('generate', prompt, {
+			maxNewTokens,
+			mode: 'cached',
+			topCandidates: 1,
+			sampling: { strategy: 'greedy' },
+		});
+		let ids: number[] = [];
+		for await (const event of handle) if (event.step === 'done') ids = event.ids;
+		all.push(ids);
+	}
+	return all;
+}
+
 /** The real runtime as a run controller's source: one named loop, one shared model per page. */
 export function runtimeSource<L extends LoopName>(
 	loop: L,
 	topCandidates: number,
+	scheduler: SchedulerOptions = {},
 ): RunSource<ReaderSettings, LoopEvent<L>, ModelInfo> {
 	let client: RuntimeClient | undefined;
 	return {
@@ -135,7 +169,7 @@ export function runtimeSource<L extends LoopName>(
 		},
 		start(settings, { startPaused }) {
 			if (!client) throw new Error('the runtime is not loaded');
-			const args = loopArguments(loop, settings, topCandidates);
+			const args = loopArguments(loop, settings, topCandidates, scheduler);
 			const handle = client.run(loop, args.input, args.settings, { startPaused });
 			// Errors arrive through the iterator too.
 			handle.done.catch(() => {});

@@ -26,6 +26,10 @@ export const runPropsSchema = z.object({
 	speed: z.enum(['realtime', 'slow', 'step']).default('slow'),
 	/** How many candidates the panel shows for each pick. */
 	topCandidates: z.number().int().min(1).max(10).default(DEFAULT_TOP_CANDIDATES),
+	/** The continuous loop's scheduler: slots (rows at once), its policy and its KV memory in blocks. */
+	slots: z.number().int().min(1).max(16).optional(),
+	policy: z.enum(['continuous', 'static']).optional(),
+	kvBlocks: z.number().int().min(1).max(4096).optional(),
 });
 export type RunProps = z.input<typeof runPropsSchema>;
 export type RunConfig = z.output<typeof runPropsSchema>;

@@ -20,3 +20,6 @@ import './rows-element';
 import './kv-element';
 import './compare-element';
 import './run-all-element';
+import './schedule-element';
+import './blocks-element';
+import './serve-summary-element';

@@ -10,7 +10,7 @@ import { RunController } from '../controller';
 import { FrameLoop } from '../frame-loop';
 import { afterParts, registerRun, unregisterRun } from '../run-registry';
 import { isActive, type Pace } from '../run-states';
-import { runtimeSource, type ModelInfo } from '../runtime-adapter';
+import { runtimeSource, type ModelInfo, type SchedulerOptions } from '../runtime-adapter';
 import { buildLink, parseLink, type LinkState, type ReaderSettings } from '../settings';
 import { currentView, type AnyStepEvent } from '../view-model';
 
@@ -24,6 +24,8 @@ export interface RunConfig {
 	defaults: ReaderSettings;
 	speed: Pace;
 	topCandidates: number;
+	/** The continuous loop's scheduler settings. */
+	scheduler?: SchedulerOptions;
 }
 
 /** The settings form, when the run has one. */
@@ -59,7 +61,7 @@ export class RunBlock extends HTMLElement {
 		this.started = true;
 		this.config = JSON.parse(this.dataset.config ?? '{}') as RunConfig;
 		this.controller = new RunController({
-			source: runtimeSource(this.config.loop, this.config.topCandidates),
+			source: runtimeSource(this.config.loop, this.config.topCandidates, this.config.scheduler),
 			loop: this.config.loop,
 			settings: () => this.settingsPanel?.read(this.config.defaults) ?? this.config.defaults,
 			pace: this.config.speed,
