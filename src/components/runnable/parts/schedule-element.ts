@@ -90,10 +90,16 @@ class RunSchedule extends RunPanel {
 		setText(cells[1]!, r.prompt);
 		setText(cells[2]!, r.admittedAt === null ? 'waiting' : String(r.admittedAt + 1));
 		setText(cells[3]!, stepAndTime(r.firstTokenAt, r.timeToFirstTokenMs));
-		setText(cells[4]!, r.finishedAt === null ? '' : `${stepAndTime(r.finishedAt, r.finishedAtMs)}${ended(r)}`);
+		setText(
+			cells[4]!,
+			r.finishedAt === null
+				? ended(r).replace(/^ \((.*)\)$/, '$1')
+				: `${stepAndTime(r.finishedAt, r.finishedAtMs)}${ended(r)}`,
+		);
 		setText(cells[5]!, r.admittedAt === null ? '' : String(r.newTokens));
 		tr.dataset.request = String(r.request);
 		tr.dataset.reason = r.reason ?? '';
+		tr.dataset.ids = r.ids?.join(' ') ?? '';
 	}
 }
 
