@@ -99,6 +99,12 @@ test.describe('lesson 6: the live demo', () => {
 		expect(prompts.length).toBeGreaterThanOrEqual(12);
 		await page.goto(lessonPath);
 		await page.getByRole('button', { name: 'Serve the queue three ways' }).click();
+		// One after another: a run is never timed while another shares the device.
+		await expect(run(page, 'continuous')).toHaveAttribute('data-state', /loading|running/);
+		await expect(run(page, 'static')).toHaveAttribute('data-state', 'idle');
+		await expect(run(page, 'static')).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
+		await expect(run(page, 'continuous')).toHaveAttribute('data-state', 'done');
+		await expect(run(page, 'tight')).toHaveAttribute('data-state', 'idle');
 		for (const id of RUNS) await expect(run(page, id)).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
 
 		const expected = [];

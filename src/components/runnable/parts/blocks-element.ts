@@ -49,14 +49,19 @@ class RunBlocks extends RunPanel {
 			'aria-label',
 			`${table.usedBlocks} of ${table.totalBlocks} blocks in use by ${m.requests} running requests.`,
 		);
-		setText(
-			this.ref('mem-paged'),
-			`${table.usedBlocks} blocks = ${formatCount(m.pagedSlots)} token slots for ${formatCount(m.heldTokens)} tokens held: ${formatCount(m.pagedWaste)} unused (${share(m.pagedWaste, m.pagedSlots)}), at most one partly filled block per request`,
-		);
-		setText(
-			this.ref('mem-contiguous'),
-			`${m.requests} × ${context} tokens = ${formatCount(m.contiguousSlots)} token slots (${m.contiguousBlocks} blocks) for the same ${formatCount(m.heldTokens)} tokens: ${formatCount(m.contiguousWaste)} unused (${share(m.contiguousWaste, m.contiguousSlots)})`,
-		);
+		if (m.requests === 0) {
+			setText(this.ref('mem-paged'), 'No request is running: every block is free.');
+			setText(this.ref('mem-contiguous'), 'No request is running: nothing is reserved.');
+		} else {
+			setText(
+				this.ref('mem-paged'),
+				`${table.usedBlocks} blocks = ${formatCount(m.pagedSlots)} token slots for ${formatCount(m.heldTokens)} tokens held: ${formatCount(m.pagedWaste)} unused (${share(m.pagedWaste, m.pagedSlots)}), at most one partly filled block per request`,
+			);
+			setText(
+				this.ref('mem-contiguous'),
+				`${m.requests} × ${context} tokens = ${formatCount(m.contiguousSlots)} token slots (${m.contiguousBlocks} blocks) for the same ${formatCount(m.heldTokens)} tokens: ${formatCount(m.contiguousWaste)} unused (${share(m.contiguousWaste, m.contiguousSlots)})`,
+			);
+		}
 		const widest = Math.max(1, m.contiguousSlots, m.pagedSlots);
 		bar(this.ref('bar-paged'), this.ref('bar-paged-held'), m.pagedSlots / widest, m.heldTokens / widest);
 		bar(this.ref('bar-contiguous'), this.ref('bar-contiguous-held'), m.contiguousSlots / widest, m.heldTokens / widest);

@@ -6,11 +6,16 @@
 import { soloGreedyIds } from '../runtime-adapter';
 import { currentSchedule, percent, requestLabel, type ScheduleView } from '../schedule-view';
 import { promptRows } from '../settings';
+import { isActive } from '../run-states';
 import { formatMs } from '../view-model';
 import { define, RunPanel, setText } from './panel';
 import type { RunBlock } from './run-element';
 
-type SoloCheck = { state: 'running' } | { state: 'done'; ids: number[][] } | { state: 'failed'; message: string };
+type SoloCheck =
+	| { state: 'waiting' }
+	| { state: 'running' }
+	| { state: 'done'; ids: number[][] }
+	| { state: 'failed'; message: string };
 
 /** Solo runs by prompt list and length: both runs share one set. */
 const soloRuns = new Map<string, SoloCheck>();
@@ -47,6 +52,9 @@ class RunServeSummary extends RunPanel {
 			else if (!check) {
 				kinds.push('not-comparable');
 				verdicts.push(`${name}: sampled runs are not compared with greedy ones.`);
+			} else if (check.state === 'waiting') {
+				kinds.push('waiting');
+				verdicts.push(`${name}: each request will be checked against its solo run once no run is being timed.`);
 			} else if (check.state === 'running') {
 				kinds.push('checking');
 				verdicts.push(`${name}: running each request alone to check it…`);
@@ -84,6 +92,8 @@ class RunServeSummary extends RunPanel {
 		const settings = run.controller.settings!;
 		const key = JSON.stringify([settings.prompt, settings.maxNewTokens]);
 		let check = soloRuns.get(key);
+		// The solo runs share the device: start them only once nothing here is being timed.
+		if (!check && this.runs.some((r) => isActive(r.controller.state))) return { state: 'waiting' };
 		if (!check) {
 			check = { state: 'running' };
 			soloRuns.set(key, check);
