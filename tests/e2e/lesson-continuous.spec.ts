@@ -89,7 +89,7 @@ test('the scheduler listing is annotated with every step of the continuous loop'
 });
 
 test.describe('lesson 6: the live demo', () => {
-	test.describe.configure({ timeout: 300_000 });
+	test.describe.configure({ timeout: 480_000 });
 
 	test('the queue served three ways: every request equals its solo greedy run; continuous takes fewer passes', async ({
 		page,
@@ -135,8 +135,13 @@ test.describe('lesson 6: the live demo', () => {
 			}
 			// The timeline: a cell per slot per step, each busy one labelled with its request.
 			const steps = await figure(id, 'steps');
-			const cells = panel.locator('[data-rc="timeline"] .rc-cell:not(.rc-cell--head)');
+			const cells = panel.locator('[data-rc="timeline"] .rc-cell:not(.rc-cell--head, .rc-cell--count)');
 			await expect(cells).toHaveCount(4 * steps);
+			// Utilisation over time: the busy slots of each step add up to the tokens produced.
+			const counts = (await panel.locator('[data-rc="timeline"] .rc-cell--count').allTextContents()).map(Number);
+			expect(counts).toHaveLength(steps);
+			const newTokens = (await requestRows(page, id).locator('td:nth-child(6)').allTextContents()).map(Number);
+			expect(counts.reduce((a, b) => a + b, 0)).toBe(newTokens.reduce((a, b) => a + b, 0));
 			const busy = panel.locator('[data-rc="timeline"] .rc-cell[data-request]');
 			expect(await busy.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^[▸↺]?[A-L]$/)]));
 		}

@@ -44,7 +44,8 @@ class RunSchedule extends RunPanel {
 		this.dataset.steps = String(view.steps.length);
 
 		const timeline = this.ref('timeline');
-		timeline.style.setProperty('--slots', String(Math.max(1, view.slots)));
+		// One row per slot, then a row counting the busy slots of each step: utilisation over time.
+		timeline.style.setProperty('--slots', String(Math.max(1, view.slots) + 1));
 		if (view.steps.length < this.columns || (view.steps.length === 0 && timeline.childElementCount)) {
 			timeline.replaceChildren();
 			this.columns = 0;
@@ -56,9 +57,18 @@ class RunSchedule extends RunPanel {
 				head.textContent = `S${s + 1}`;
 				timeline.append(head);
 			}
+			timeline.append(
+				Object.assign(document.createElement('span'), { className: 'rc-cell rc-cell--head', textContent: 'busy' }),
+			);
 		}
-		for (; this.columns < view.steps.length; this.columns++)
-			for (const cell of view.steps[this.columns]!) timeline.append(cellElement(cell));
+		for (; this.columns < view.steps.length; this.columns++) {
+			const column = view.steps[this.columns]!;
+			for (const cell of column) timeline.append(cellElement(cell));
+			const count = document.createElement('span');
+			count.className = 'rc-cell rc-cell--count';
+			count.textContent = String(column.filter(Boolean).length);
+			timeline.append(count);
+		}
 		timeline.setAttribute(
 			'aria-label',
 			view.steps.length
