@@ -221,6 +221,12 @@ test.describe('lesson 6: the live demo', () => {
 		await expect(region).toHaveAttribute('tabindex', '0');
 		expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+		// The keyboard scrolls it; the run's arrow-key shortcut (Step) leaves it alone.
+		const events = await run(page, 'static').getAttribute('data-event-index');
+		await region.focus();
+		await page.keyboard.press('ArrowRight');
+		await expect.poll(() => region.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+		await expect(run(page, 'static')).toHaveAttribute('data-event-index', events!);
 		await expectAccessible(page);
 		await page.locator('#rc-static').screenshot({ path: 'test-results/lesson-continuous-375.png' });
 	});

@@ -154,8 +154,8 @@ export class RunBlock extends HTMLElement {
 			return;
 		}
 		if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
-		// Sliders and the token list use the arrow keys themselves.
-		const ownArrows = target.matches('input, .rc-chips, .rc-chips *');
+		// Sliders, the token list and scrolling regions (data-own-arrows) use the arrow keys themselves.
+		const ownArrows = target.matches('input, .rc-chips, .rc-chips *, [data-own-arrows], [data-own-arrows] *');
 		if (e.key === 'ArrowRight' && !ownArrows) {
 			e.preventDefault();
 			c.step();
