@@ -97,17 +97,15 @@ class RunServeSummary extends RunPanel {
 		if (!check) {
 			check = { state: 'running' };
 			soloRuns.set(key, check);
-			soloGreedyIds(promptRows(settings.prompt), settings.maxNewTokens).then(
-				(ids) => soloRuns.set(key, { state: 'done', ids }),
-				(error: unknown) => {
-					soloRuns.set(key, { state: 'failed', message: error instanceof Error ? error.message : String(error) });
-				},
-			);
-			const repaint = () => {
-				if (soloRuns.get(key)?.state === 'running') setTimeout(repaint, 200);
-				else for (const r of this.runs) r.frames.schedule();
+			const settle = (result: SoloCheck) => {
+				soloRuns.set(key, result);
+				for (const r of this.runs) r.frames.schedule();
 			};
-			setTimeout(repaint, 200);
+			soloGreedyIds(promptRows(settings.prompt), settings.maxNewTokens).then(
+				(ids) => settle({ state: 'done', ids }),
+				(error: unknown) =>
+					settle({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
+			);
 		}
 		return check;
 	}
