@@ -161,6 +161,8 @@ test.describe('lesson 6: the live demo', () => {
 				`Static: all ${prompts.length} requests produced exactly the tokens of their solo greedy runs. ` +
 				`Continuous, 4 blocks: all ${prompts.length} requests produced exactly the tokens of their solo greedy runs.`,
 		);
+		// The figures measured in this run, for the test log.
+		console.info((await summary.locator('tbody tr').allInnerTexts()).join('\n'));
 		const passesRow = summary.locator('tbody tr').first();
 		await expect(passesRow.locator('th')).toHaveText('Forward passes');
 		await expect(passesRow.locator('td')).toHaveText([String(cont), String(stat), /^\d+$/]);
