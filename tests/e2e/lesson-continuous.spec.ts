@@ -98,14 +98,27 @@ test.describe('lesson 6: the live demo', () => {
 		const max = lessonNumber('queueMaxNewTokens');
 		expect(prompts.length).toBeGreaterThanOrEqual(12);
 		await page.goto(lessonPath);
+		// Every run's state changes, in order, to check that they ran one after another.
+		await page.evaluate((ids) => {
+			const log: string[] = [];
+			(window as unknown as { stateLog: string[] }).stateLog = log;
+			for (const id of ids) {
+				const el = document.getElementById(`rc-${id}`)!;
+				new MutationObserver(() => log.push(`${id}:${el.dataset.state}`)).observe(el, {
+					attributeFilter: ['data-state'],
+				});
+			}
+		}, RUNS);
 		await page.getByRole('button', { name: 'Serve the queue three ways' }).click();
-		// One after another: a run is never timed while another shares the device.
-		await expect(run(page, 'continuous')).toHaveAttribute('data-state', /loading|running/);
-		await expect(run(page, 'static')).toHaveAttribute('data-state', 'idle');
-		await expect(run(page, 'static')).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
-		await expect(run(page, 'continuous')).toHaveAttribute('data-state', 'done');
-		await expect(run(page, 'tight')).toHaveAttribute('data-state', 'idle');
 		for (const id of RUNS) await expect(run(page, id)).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
+
+		// One after another: a run is never timed while another shares the device.
+		const log = await page.evaluate(() => (window as unknown as { stateLog: string[] }).stateLog);
+		const firstAt = (entry: string) => log.indexOf(entry);
+		const started = (id: string) => log.findIndex((e) => e.startsWith(`${id}:`) && !e.endsWith(':idle'));
+		expect(started('static'), log.join(' ')).toBeGreaterThan(firstAt('continuous:done'));
+		expect(started('tight'), log.join(' ')).toBeGreaterThan(firstAt('static:done'));
+		expect(firstAt('continuous:done')).toBeGreaterThan(-1);
 
 		const expected = [];
 		for (const prompt of prompts) expected.push(await soloIds(prompt, max));
@@ -166,6 +179,12 @@ test.describe('lesson 6: the live demo', () => {
 		const passesRow = summary.locator('tbody tr').first();
 		await expect(passesRow.locator('th')).toHaveText('Forward passes');
 		await expect(passesRow.locator('td')).toHaveText([String(cont), String(stat), /^\d+$/]);
+		for (const name of ['Mean step of first token', 'Mean finishing step'])
+			await expect(summary.locator('tbody tr', { hasText: name }).locator('td')).toHaveText([
+				/^\d+\.\d$/,
+				/^\d+\.\d$/,
+				/^\d+\.\d$/,
+			]);
 		await expect(summary.locator('tbody tr', { hasText: 'Slot utilisation' }).locator('td')).toHaveText([
 			/%$/,
 			/%$/,

@@ -26,6 +26,8 @@ const FIGURES: Array<[string, (v: ScheduleView) => string]> = [
 	['of which prefills', (v) => `${v.prefillPasses}`],
 	['Slot utilisation', (v) => (v.steps.length ? percent(v.utilisation) : '–')],
 	['Total time', (v) => (v.makespanMs === null ? '–' : formatMs(v.makespanMs))],
+	['Mean step of first token', (v) => meanStep(v.requests.map((r) => r.firstTokenAt))],
+	['Mean finishing step', (v) => meanStep(v.requests.map((r) => r.finishedAt))],
 	['Mean time to first token', (v) => mean(v.requests.map((r) => r.timeToFirstTokenMs))],
 	['Mean finish time', (v) => mean(v.requests.map((r) => r.finishedAtMs))],
 ];
@@ -130,6 +132,12 @@ function whereTheyPart(got: number[], solo: number[]): string {
 function mean(values: Array<number | null>): string {
 	const known = values.filter((v): v is number => v !== null);
 	return known.length ? formatMs(known.reduce((a, b) => a + b, 0) / known.length) : '–';
+}
+
+/** Steps counted from 1, as the timeline and the request tables show them. */
+function meanStep(steps: Array<number | null>): string {
+	const known = steps.filter((v): v is number => v !== null);
+	return known.length ? (known.reduce((a, b) => a + b + 1, 0) / known.length).toFixed(1) : '–';
 }
 
 function tableRow(cells: string[]): HTMLTableRowElement {
