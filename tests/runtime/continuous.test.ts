@@ -17,6 +17,7 @@ import type { DoneEvent } from '../../src/runtime/events';
 import type { LoadedModel } from '../../src/runtime/loader';
 import type { RunControl } from '../../src/runtime/stopping';
 import { collect, loadTestModel } from './helpers';
+import { lessonNumber, lessonQueue } from '../support/lesson-queue';
 
 describe('BlockAllocator', () => {
 	it('hands out the lowest free blocks, grows all-or-nothing, and takes them back', () => {
@@ -179,5 +180,50 @@ describe('continuous: a scheduler over S slots', () => {
 		await bad({ requests: REQUESTS }, { slots: 2, sampling: greedy, policy: 'fifo' }, 'policy');
 		await bad({ requests: REQUESTS }, { slots: 2, sampling: { strategy: 'beam' } }, 'sampling.strategy');
 		await bad({ requests: REQUESTS }, { slots: 2, sampling: greedy, kvblocks: 3 }, 'kvblocks');
+	});
+});
+
+/** Forward passes a run made: one per batched decode step, plus one prefill per admission. */
+function forwardPasses(events: ContinuousEvent[]) {
+	const decode = events.filter((e) => e.step === 'forward' && e.rows > 0).length;
+	const prefill = events.reduce((n, e) => n + (e.step === 'admit' ? e.admitted.length : 0), 0);
+	return { decode, prefill, total: decode + prefill };
+}
+
+describe("lesson 6's default queue: 12 requests, 4 slots, static and continuous", () => {
+	const requests = lessonQueue().map((prompt) => ({ prompt, maxNewTokens: lessonNumber('queueMaxNewTokens') }));
+	const slots = lessonNumber('queueSlots');
+
+	it('every request gets exactly its solo greedy tokens in both modes; continuous needs fewer forward passes', async () => {
+		expect(requests.length).toBeGreaterThanOrEqual(12);
+		const expected = await Promise.all(requests.map(soloIds));
+		// Different output lengths are what static batching wastes slots on.
+		expect(new Set(expected.map((ids) => ids.length)).size).toBeGreaterThan(1);
+		const runs = {} as Record<'static' | 'continuous', ContinuousEvent[]>;
+		for (const policy of ['static', 'continuous'] as const) {
+			runs[policy] = await serve({ slots, policy }, requests);
+			const done = doneOf(runs[policy]);
+			expect(done.reason).toBe('finished');
+			expect(
+				done.requests.map((r) => r.ids),
+				policy,
+			).toEqual(expected);
+			expect(done.requests.every((r) => r.reason === 'eos')).toBe(true);
+		}
+		const stat = forwardPasses(runs.static);
+		const cont = forwardPasses(runs.continuous);
+		expect(cont.prefill).toBe(requests.length);
+		expect(stat.prefill).toBe(requests.length);
+		expect(cont.total).toBeLessThan(stat.total);
+		const [s, c] = [doneOf(runs.static).stats, doneOf(runs.continuous).stats];
+		expect(c.slotUtilization).toBeGreaterThan(s.slotUtilization);
+		console.info(
+			`lesson 6 queue: static ${stat.decode}+${stat.prefill} passes, ${(s.slotUtilization * 100).toFixed(1)}% busy; ` +
+				`continuous ${cont.decode}+${cont.prefill} passes, ${(c.slotUtilization * 100).toFixed(1)}% busy; ` +
+				`output lengths ${doneOf(runs.continuous)
+					.requests.map((r) => r.newTokens)
+					.join(',')}; ` +
+				`peak blocks ${c.peakBlocksUsed}, peak paged waste ${c.peakPagedWasteSlots}`,
+		);
 	});
 });

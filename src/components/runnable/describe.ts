@@ -24,9 +24,13 @@ export function describeStep(event: AnyStepEvent | undefined): string {
 					? `forward: fed ${plural(event.inputLength, 'token')}, the cache holds ${event.sequenceLength - event.inputLength}; ${formatMs(event.ms)}.`
 					: `forward: ran the whole model over ${plural(event.inputLength, 'token')}; ${formatMs(event.ms)}.`;
 			}
+			if ('slots' in event)
+				return event.rows === 0
+					? 'forward: nothing is running yet, so there is no decode pass.'
+					: `forward: one batched decode pass over ${plural(event.rows, 'running request')} (${event.slots} slots); ${formatMs(event.ms)}.`;
 			if ('activeRows' in event)
 				return `forward: one pass over ${plural(event.rows, 'row')} (${event.activeRows} still generating), ${plural(event.inputLength, 'column')} fed each; ${formatMs(event.ms)}.`;
-			return `forward: one pass; ${formatMs(event.ms)}.`;
+			return `forward: one pass; ${formatMs(Number(e.ms))}.`;
 		case 'prefill':
 			return `prefill: one pass over the ${plural(event.promptTokens, 'prompt token')}, keeping their keys and values; ${formatMs(event.ms)}.`;
 		case 'decode':
@@ -41,7 +45,24 @@ export function describeStep(event: AnyStepEvent | undefined): string {
 		case 'token':
 			if ('id' in event)
 				return `${event.step}: ${showToken(event.token)} (id ${event.id}); the sequence is now ${event.length} tokens.`;
+			if ('preempted' in event && event.preempted.length)
+				return `append: out of KV blocks, so ${event.preempted.map((p) => requestName(p.request)).join(', ')} was preempted (its blocks freed, to be recomputed later).`;
+			if ('allocated' in event && event.allocated.length)
+				return `append: a token to each of ${plural(event.rows.length, 'row')}; ${plural(event.allocated.length, 'new KV block')} taken.`;
 			return `append: a token to each of ${plural(event.rows.length, 'row')}.`;
+		case 'admit': {
+			const joined = event.admitted.map((a) => `${requestName(a.request)} into slot ${a.slot + 1}`);
+			const head = joined.length ? `admit: prefilled ${joined.join(', ')}` : 'admit: nobody joined';
+			const why =
+				event.blockedBy && event.waiting.length
+					? `; ${plural(event.waiting.length, 'request')} wait (${WAITING[event.blockedBy]})`
+					: '';
+			return `${head}${why}.`;
+		}
+		case 'retire':
+			return event.retired.length
+				? `retire: ${event.retired.map((r) => `${requestName(r.request)} finished (${describeReason(r.reason)})`).join('; ')}; its slot and blocks are free.`
+				: `retire: nobody finished; ${plural(event.blocks.usedBlocks, 'KV block')} in use.`;
 		case 'eos-check':
 			return event.isEos
 				? `eos-check: id ${event.id} is the end-of-sequence token, so the loop stops.`
@@ -56,9 +77,20 @@ export function describeStep(event: AnyStepEvent | undefined): string {
 		case 'done':
 			return `done (${describeReason(event.reason)}): ${plural(event.stats.newTokens, 'new token')}.`;
 		default:
-			return `${event.step}.`;
+			return `${String(e.step)}.`;
 	}
 }
+
+/** A continuous run's request, as its timeline cell names it. */
+function requestName(request: number): string {
+	return `request ${request < 26 ? String.fromCharCode(65 + request) : request + 1}`;
+}
+
+const WAITING = {
+	slots: 'every slot is busy',
+	blocks: 'too few free KV blocks',
+	'static-batch': 'static batching waits for the whole batch',
+} as const;
 
 export function describeReason(reason: StopReason | 'finished' | 'kv-full'): string {
 	switch (reason) {

@@ -94,13 +94,27 @@ export function describeProgress(p: LoadProgress): PrepareProgress {
 	};
 }
 
+/** The continuous loop's scheduler, as a page sets it (unset: one slot per request, no memory pressure). */
+export interface SchedulerOptions {
+	slots?: number;
+	policy?: 'continuous' | 'static';
+	kvBlocks?: number;
+}
+
+/** What a page may add to a loop's run beyond the reader's settings. */
+export interface LoopOptions {
+	/** Attach each step's raw logits to its select event (generate and stream loops only). */
+	reportLogits?: ReportLogits;
+	scheduler?: SchedulerOptions;
+}
+
 /** A named loop's input and settings, from the reader's settings. Loops over several sequences
  *  (batched, continuous) take one prompt per line of the prompt field. */
 export function loopArguments<L extends LoopName>(
 	loop: L,
 	s: ReaderSettings,
 	topCandidates: number,
-	reportLogits?: ReportLogits,
+	{ reportLogits, scheduler = {} }: LoopOptions = {},
 ): { input: LoopInput<L>; settings: LoopSettings<L> } {
 	// Only the generate and stream loops report logits; the batched loop refuses the setting by name.
 	const generate = toGenerateSettings(
@@ -119,7 +133,13 @@ export function loopArguments<L extends LoopName>(
 			const requests = promptRows(s.prompt).map((prompt) => ({ prompt, maxNewTokens: s.maxNewTokens }));
 			return {
 				input: { requests },
-				settings: { slots: requests.length, sampling: generate.sampling, topCandidates },
+				settings: {
+					slots: scheduler.slots ?? requests.length,
+					...(scheduler.policy ? { policy: scheduler.policy } : {}),
+					...(scheduler.kvBlocks ? { kvBlocks: scheduler.kvBlocks } : {}),
+					sampling: generate.sampling,
+					topCandidates,
+				},
 			} as never;
 		}
 		default:
@@ -127,11 +147,30 @@ export function loopArguments<L extends LoopName>(
 	}
 }
 
+/** Each prompt's greedy tokens (prompt included) when it runs alone: lesson 1's cached loop, one
+ *  request at a time, in the page's runtime. What a scheduler's output is checked against. */
+export async function soloGreedyIds(prompts: readonly string[], maxNewTokens: number): Promise<number[][]> {
+	const runtime = await prefetchRuntime();
+	const all: number[][] = [];
+	for (const prompt of prompts) {
+		const handle = runtime.run('generate', prompt, {
+			maxNewTokens,
+			mode: 'cached',
+			topCandidates: 1,
+			sampling: { strategy: 'greedy' },
+		});
+		let ids: number[] = [];
+		for await (const event of handle) if (event.step === 'done') ids = event.ids;
+		all.push(ids);
+	}
+	return all;
+}
+
 /** The real runtime as a run controller's source: one named loop, one shared model per page. */
 export function runtimeSource<L extends LoopName>(
 	loop: L,
 	topCandidates: number,
-	reportLogits?: ReportLogits,
+	options: LoopOptions = {},
 ): RunSource<ReaderSettings, LoopEvent<L>, ModelInfo> {
 	let client: RuntimeClient | undefined;
 	return {
@@ -142,7 +181,7 @@ export function runtimeSource<L extends LoopName>(
 		},
 		start(settings, { startPaused }) {
 			if (!client) throw new Error('the runtime is not loaded');
-			const args = loopArguments(loop, settings, topCandidates, reportLogits);
+			const args = loopArguments(loop, settings, topCandidates, options);
 			// realtime: while the reader does not pause, the worker may run a few tokens ahead (pause and step stay exact).
 			const handle = client.run(loop, args.input, args.settings, { startPaused, realtime: true });
 			// Errors arrive through the iterator too.

@@ -28,6 +28,10 @@ export const runPropsSchema = z.object({
 	topCandidates: z.number().int().min(1).max(10).default(DEFAULT_TOP_CANDIDATES),
 	/** Attach each step's raw logits to its select event ('all': every token), for panels that redraw a step. */
 	reportLogits: z.enum(['top', 'all']).optional(),
+	/** The continuous loop's scheduler: slots (rows at once), its policy and its KV memory in blocks. */
+	slots: z.number().int().min(1).max(16).optional(),
+	policy: z.enum(['continuous', 'static']).optional(),
+	kvBlocks: z.number().int().min(1).max(4096).optional(),
 });
 export type RunProps = z.input<typeof runPropsSchema>;
 export type RunConfig = z.output<typeof runPropsSchema>;

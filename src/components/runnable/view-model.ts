@@ -8,6 +8,7 @@ import type { ContinuousEvent } from '../../runtime/loops/continuous-events';
 import type { LoopEvent } from '../../runtime/loops/types';
 import type { LoopName } from '../../runtime/loops/vocabulary';
 import type { Pace, RunState } from './run-states';
+import { requestLabel } from './schedule-view';
 
 /** An event of any named loop; panels read from it what they understand. */
 export type AnyStepEvent = LoopEvent<LoopName>;
@@ -107,7 +108,9 @@ export function applyEvent(state: ViewState, event: AnyStepEvent, loop: string =
 	}
 	if (loop === 'continuous') {
 		const e = event as ContinuousEvent;
-		if (e.step === 'forward') recordPass(state, e.iteration, e.ms);
+		if (e.step === 'encode')
+			state.notices = e.requests.flatMap((r, i) => r.notices.map((n) => `Request ${requestLabel(i)}: ${n}`));
+		else if (e.step === 'forward') recordPass(state, e.iteration, e.ms);
 		else if (e.step === 'done') state.done = summarise(e);
 		return state;
 	}

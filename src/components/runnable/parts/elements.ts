@@ -28,3 +28,6 @@ import './repeats-element';
 import './batch-size-element';
 import './row-check-element';
 import './batch-chart-element';
+import './schedule-element';
+import './blocks-element';
+import './serve-summary-element';

@@ -11,7 +11,7 @@ import { RunController } from '../controller';
 import { FrameLoop } from '../frame-loop';
 import { afterParts, registerRun, unregisterRun } from '../run-registry';
 import { isActive, type Pace } from '../run-states';
-import { runtimeSource, type ModelInfo } from '../runtime-adapter';
+import { runtimeSource, type ModelInfo, type SchedulerOptions } from '../runtime-adapter';
 import { buildLink, parseLink, type LinkState, type ReaderSettings } from '../settings';
 import { currentView, type AnyStepEvent } from '../view-model';
 
@@ -27,6 +27,8 @@ export interface RunConfig {
 	topCandidates: number;
 	/** Each select event carries the step's raw logits (for panels that redraw a step's candidates). */
 	reportLogits?: ReportLogits;
+	/** The continuous loop's scheduler settings. */
+	scheduler?: SchedulerOptions;
 }
 
 /** The settings form, when the run has one. */
@@ -65,7 +67,10 @@ export class RunBlock extends HTMLElement {
 		this.started = true;
 		this.config = JSON.parse(this.dataset.config ?? '{}') as RunConfig;
 		this.controller = new RunController({
-			source: runtimeSource(this.config.loop, this.config.topCandidates, this.config.reportLogits),
+			source: runtimeSource(this.config.loop, this.config.topCandidates, {
+				reportLogits: this.config.reportLogits,
+				scheduler: this.config.scheduler,
+			}),
 			loop: this.config.loop,
 			settings: () => this.settingsPanel?.read(this.config.defaults, this.config.id) ?? this.config.defaults,
 			pace: this.config.speed,
@@ -158,8 +163,8 @@ export class RunBlock extends HTMLElement {
 			return;
 		}
 		if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
-		// Sliders and the token list use the arrow keys themselves.
-		const ownArrows = target.matches('input, .rc-chips, .rc-chips *');
+		// Sliders, the token list and scrolling regions (data-own-arrows) use the arrow keys themselves.
+		const ownArrows = target.matches('input, .rc-chips, .rc-chips *, [data-own-arrows], [data-own-arrows] *');
 		if (e.key === 'ArrowRight' && !ownArrows) {
 			e.preventDefault();
 			c.step();
