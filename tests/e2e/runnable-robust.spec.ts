@@ -42,6 +42,9 @@ test.describe('runnable code: issue 18', () => {
 	}) => {
 		await page.goto(LESSON);
 		const b = block(page);
+		// Greedy decoding loops on this prompt (lesson 4's looping prompt; tests/model/greedy.test.ts
+		// checks it still does), so the run is still going when Stop is pressed.
+		await ref(b, 'prompt').fill('My son,');
 		await ref(b, 'max').fill('200');
 		await b.locator('[data-rc="speed"][value="realtime"]').check();
 		await ref(b, 'run').click();
