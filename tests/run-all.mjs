@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: every suite, in one command, with one summary.
 //
-//   1. check that every file is formatted as Prettier would write it (`npm run format` fixes it),
-//      and that the TypeScript type-checks (`tsc --noEmit`);
+//   1. check that every file is formatted as Prettier would write it (`npm run format` fixes it);
 //   2. make sure a Chromium exists (find it, or install one) and say which;
-//   3. build the site as the end-to-end tests expect it (under a base path, like GitHub Pages);
+//   3. build the site as the end-to-end tests expect it (under a base path, like GitHub Pages),
+//      then type-check the project (`tsc --noEmit`, after the build has generated Astro's types);
 //   4. run Vitest (tests/**/*.test.ts) and Playwright (tests/e2e/**/*.spec.ts);
 //   5. print a per-suite summary and, last, exactly one line: `N passed, N failed`.
 //
@@ -90,10 +90,6 @@ if (format.code === 0) {
 	suites.push({ name: 'format', passed: 0, failed: 1, note });
 }
 
-heading('Types (tsc --noEmit)');
-const types = await node(bin.tsc, ['--noEmit', '-p', '.']);
-suites.push({ name: 'types', passed: types === 0 ? 1 : 0, failed: types === 0 ? 0 : 1 });
-
 heading('Chromium');
 let chromiumPath;
 try {
@@ -115,6 +111,11 @@ const env = {
 heading(`Build (astro build, SITE=${env.SITE} BASE_PATH=${env.BASE_PATH})`);
 const buildCode = await node(bin.astro, ['build'], env);
 suites.push({ name: 'build', passed: buildCode === 0 ? 1 : 0, failed: buildCode === 0 ? 0 : 1 });
+
+// After the build, which generates Astro's types (`.astro/`, e.g. the `astro:content` module).
+heading('Types (tsc --noEmit)');
+const types = await node(bin.tsc, ['--noEmit', '-p', '.']);
+suites.push({ name: 'types', passed: types === 0 ? 1 : 0, failed: types === 0 ? 0 : 1 });
 
 heading('Vitest (tests/**/*.test.ts)');
 const vitestJson = `${resultsDir}/vitest.json`;
