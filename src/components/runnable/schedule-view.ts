@@ -5,6 +5,7 @@
  * incremental, like view-model.ts: the live run folds one event at a time, scrubbing refolds.
  */
 import type { BlockTable, ContinuousEvent, RequestEnd } from '../../runtime/loops/continuous-events';
+import { requestLabel } from './request-label';
 import type { ViewSource } from './view-model';
 
 /** One slot in one step: the request it produced a token for. */
@@ -63,10 +64,7 @@ export interface ScheduleView {
 	finished: 'finished' | 'stopped' | null;
 }
 
-/** A, B, … Z, then 27, 28, … (a request's name in the timeline and the block table). */
-export function requestLabel(request: number): string {
-	return request < 26 ? String.fromCharCode(65 + request) : String(request + 1);
-}
+export { requestLabel } from './request-label';
 
 export function emptySchedule(): ScheduleView {
 	return {

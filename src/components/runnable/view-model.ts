@@ -8,7 +8,7 @@ import type { ContinuousEvent } from '../../runtime/loops/continuous-events';
 import type { LoopEvent } from '../../runtime/loops/types';
 import type { LoopName } from '../../runtime/loops/vocabulary';
 import type { Pace, RunState } from './run-states';
-import { requestLabel } from './schedule-view';
+import { requestLabel } from './request-label';
 
 /** An event of any named loop; panels read from it what they understand. */
 export type AnyStepEvent = LoopEvent<LoopName>;

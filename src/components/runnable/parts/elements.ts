@@ -1,7 +1,9 @@
 /**
- * Defines every runnable part's custom element. One module for all of them: the page then loads
- * one small script (plus what it shares with others) rather than a request per part. Each
- * element's behaviour lives in the file next to its markup (`Chips.astro` → `chips-element.ts`).
+ * Defines the custom elements of the parts most runs use, in one module, so a page loads one small
+ * script rather than a request per part. A part that only one lesson's demo uses (Measure,
+ * SamplingStages, BatchChart, Schedule, KvCache, Rows, RunAll, …) defines its element in its own component's script
+ * instead, so it ships only with the pages that use it. Each element's behaviour lives in the file
+ * next to its markup (`Chips.astro` → `chips-element.ts`).
  */
 import './run-element';
 import './listing-element';
@@ -16,18 +18,3 @@ import './chart-element';
 import './stats-element';
 import './output-element';
 import './scrubber-element';
-import './rows-element';
-import './kv-element';
-import './compare-element';
-import './run-all-element';
-import './measure-element';
-import './sampling-settings-element';
-import './stages-element';
-import './choose-time-element';
-import './repeats-element';
-import './batch-size-element';
-import './row-check-element';
-import './batch-chart-element';
-import './schedule-element';
-import './blocks-element';
-import './serve-summary-element';
