@@ -244,6 +244,8 @@ describe('chart geometry', () => {
 describe('formats', () => {
 	it('keeps the digits a sub-millisecond pass has, and signs percentages', () => {
 		expect([ms(0.0234), ms(2.345), ms(12.34), ms(345.6)]).toEqual(['0.023 ms', '2.35 ms', '12.3 ms', '346 ms']);
+		// A prediction's error can be negative: the same minus sign as the percentage beside it.
+		expect([ms(-25.5), ms(-0.5), ms(-0.0001), ms(-345.6)]).toEqual(['−25.5 ms', '−0.50 ms', '−0.00010 ms', '−346 ms']);
 		expect([signedPercent(0.042), signedPercent(-0.113), signedPercent(0)]).toEqual(['+4.2%', '−11%', '+0.0%']);
 	});
 });

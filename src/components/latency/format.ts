@@ -1,10 +1,11 @@
-/** Milliseconds with the digits a measurement here has: a decode pass can take well under 1 ms. */
+/**
+ * Milliseconds with the digits a measurement here has: a decode pass can take well under 1 ms. A
+ * negative value (a prediction's error) takes the minus sign, as `signedPercent` does.
+ */
 export function ms(value: number): string {
 	const a = Math.abs(value);
-	if (a >= 100) return `${Math.round(value)} ms`;
-	if (a >= 10) return `${value.toFixed(1)} ms`;
-	if (a >= 1) return `${value.toFixed(2)} ms`;
-	return `${value.toPrecision(2)} ms`;
+	const digits = a >= 100 ? String(Math.round(a)) : a >= 10 ? a.toFixed(1) : a >= 1 ? a.toFixed(2) : a.toPrecision(2);
+	return `${value < 0 && Number(digits) !== 0 ? '−' : ''}${digits} ms`;
 }
 
 /** A share as a signed percentage: "+4.2%", "−11%". */
