@@ -196,7 +196,7 @@ test.describe('lesson 3: the live demo', () => {
 		).toEqual(['8', '16', '32', '64', '128']);
 		await expect(chart.locator('[data-rc="fit-line"]')).toHaveCount(1);
 		await expect(sweep.locator('[data-rc="sweep-line"]')).toHaveText(
-			/^Fitted line \(dashed\): TTFT ≈ -?[\d.]+ ms, TPOT ≈ [\d.]+ ms, r² = [01]\.\d{3}$/,
+			/^Fitted line \(dashed\): TTFT ≈ −?[\d.]+ ms, TPOT ≈ [\d.]+ ms, r² = [01]\.\d{3}$/,
 		);
 		await expect(chart).toHaveAccessibleDescription(
 			/^Measured here: 8 output tokens \(N\), total [\d.]+ ms; .*128 output tokens/,
@@ -223,7 +223,7 @@ test.describe('lesson 3: the live demo', () => {
 			await chart.locator('circle.rc-point').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-length'))),
 		).toEqual(['8', '32', '64', '128', '192']);
 		await expect(sweep.locator('[data-rc="sweep-line"]')).toHaveText(
-			/^Fitted line \(dashed\): Each extra prompt token adds ≈ -?[\d.e-]+ ms to TTFT \(r² = [01]\.\d{3}\); each extra output token adds ≈ [\d.]+ ms \(TPOT\)/,
+			/^Fitted line \(dashed\): Each extra prompt token adds ≈ −?[\d.e-]+ ms to TTFT \(r² = [01]\.\d{3}\); each extra output token adds ≈ [\d.]+ ms \(TPOT\)/,
 		);
 		await expect(sweep.locator('[data-rc="sweep-extra"]')).toHaveText(
 			/^At 192 prompt tokens, measured here: prefill [\d,.]+ tokens\/s, decode [\d,.]+ tokens\/s/,
