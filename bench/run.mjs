@@ -331,7 +331,7 @@ async function coldStart(browser, server) {
 	const rel = (/** @type {number} */ pageT) => pageT - result.t0;
 	const entries = server.log.slice(from).filter((e) => e.status < 400);
 	const group = (/** @type {string} */ p) =>
-		p.endsWith('.wasm')
+		classify(p) === 'wasm'
 			? 'ort-wasm'
 			: p.startsWith('/ort/') || /\/ort\.[^/]*\.js$/.test(p)
 				? 'ort-js'

@@ -75,7 +75,7 @@ export function classify(path) {
 	if (p.endsWith('/') || p.endsWith('.html')) return 'html';
 	if (p.endsWith('.js') || p.endsWith('.mjs')) return 'js';
 	if (p.endsWith('.css')) return 'css';
-	if (p.endsWith('.wasm')) return 'wasm';
+	if (p.endsWith('.wasm') || p.endsWith('.wasm.zst')) return 'wasm';
 	if (p.endsWith('.onnx') || p.endsWith('.onnx_data')) return 'model';
 	if (p.endsWith('.json')) return 'json';
 	if (/\.(woff2?|ttf|otf)$/.test(p)) return 'font';

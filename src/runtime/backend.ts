@@ -104,10 +104,21 @@ export function threadCount(): number {
 	return Math.max(1, Math.min(4, g.navigator?.hardwareConcurrency ?? 1));
 }
 
-/** The onnxruntime-web runtime files each build needs (served by our Astro integration under `ort/`). */
-export const ORT_FILES: Record<BackendName, { mjs: string; wasm: string }> = {
-	wasm: { mjs: 'ort-wasm-simd-threaded.mjs', wasm: 'ort-wasm-simd-threaded.wasm' },
-	webgpu: { mjs: 'ort-wasm-simd-threaded.asyncify.mjs', wasm: 'ort-wasm-simd-threaded.asyncify.wasm' },
+/**
+ * The onnxruntime-web runtime files each build needs (served by our Astro integration under `ort/`):
+ * its Emscripten glue, its binary, and the binary zstd-packed, which is what the loader downloads.
+ */
+export const ORT_FILES: Record<BackendName, { mjs: string; wasm: string; packed: string }> = {
+	wasm: {
+		mjs: 'ort-wasm-simd-threaded.mjs',
+		wasm: 'ort-wasm-simd-threaded.wasm',
+		packed: 'ort-wasm-simd-threaded.wasm.zst',
+	},
+	webgpu: {
+		mjs: 'ort-wasm-simd-threaded.asyncify.mjs',
+		wasm: 'ort-wasm-simd-threaded.asyncify.wasm',
+		packed: 'ort-wasm-simd-threaded.asyncify.wasm.zst',
+	},
 };
 
 /**

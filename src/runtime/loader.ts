@@ -152,13 +152,15 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
 	const decision = await orCancel((deps.chooseBackend ?? chooseBackend)(req.backend));
 
 	const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', onnxFile(req.dtype)];
-	// ORT's own binary is the biggest download (14–27 MB), so we fetch it too, for
+	// ORT's own binary is the biggest download (14–27 MB, 2.5–4 MB packed), so we fetch it too, for
 	// honest progress, and hand it to ORT. Only once per build: ORT initialises once.
 	const ortBinaryUrl =
 		req.ortBaseUrl && !binaryProvided.has(decision.backend)
-			? new URL(ORT_FILES[decision.backend].wasm, req.ortBaseUrl).href
+			? new URL(ORT_FILES[decision.backend].packed, req.ortBaseUrl).href
 			: null;
 	if (ortBinaryUrl) files.push(ortBinaryUrl);
+	const unpacker = ortBinaryUrl ? import('./unpack').then((m) => m.binaryUnpacker()) : null;
+	unpacker?.catch(() => undefined);
 	// The runtime module and the files download at the same time.
 	const ortPromise = deps.importOrt(decision.backend).catch((err: unknown) => {
 		throw new RuntimeError('no-backend', `Could not load onnxruntime-web (${decision.backend}): ${describe(err)}`, {
@@ -205,7 +207,19 @@ export async function loadModel(req: LoadRequest, deps: LoadDeps): Promise<Loade
 	const ort = await orCancel(ortPromise);
 	const threads = configureOrt(ort, decision.backend, req.ortBaseUrl, decision);
 	if (ortBinary) {
-		ort.env.wasm.wasmBinary = ortBinary;
+		try {
+			const unpack = await orCancel(unpacker!);
+			ort.env.wasm.wasmBinary = unpack(ortBinary);
+		} catch (err) {
+			if (err instanceof RuntimeError && err.kind === 'cancelled') throw err;
+			throw new RuntimeError(
+				'no-backend',
+				`Could not unpack onnxruntime-web's binary (${ortBinaryUrl}): ${describe(err)}`,
+				{
+					cause: err,
+				},
+			);
+		}
 		binaryProvided.add(decision.backend);
 	}
 	const Tensor = ort.Tensor as unknown as TensorCtor;

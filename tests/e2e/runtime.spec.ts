@@ -39,13 +39,14 @@ test.describe('runtime on WASM in Chromium', () => {
 				'tokenizer.json',
 				'tokenizer_config.json',
 				'onnx/model_quantized.onnx',
-				'ort-wasm-simd-threaded.wasm',
+				'ort-wasm-simd-threaded.wasm.zst',
 			]),
 		);
 
-		// Runtime files come from the site itself, and only the WASM build's binary.
-		const ort = requests.filter((u) => /ort[-.][^/]*\.(wasm|mjs)$/.test(u)).map((u) => new URL(u).pathname);
-		expect(ort).toContain(new URL(localUrl('ort/ort-wasm-simd-threaded.wasm')).pathname);
+		// Runtime files come from the site itself, and only the WASM build's binary, packed.
+		const ort = requests.filter((u) => /ort[-.][^/]*\.(wasm|wasm\.zst|mjs)$/.test(u)).map((u) => new URL(u).pathname);
+		expect(ort).toContain(new URL(localUrl('ort/ort-wasm-simd-threaded.wasm.zst')).pathname);
+		expect(ort).not.toContain(new URL(localUrl('ort/ort-wasm-simd-threaded.wasm')).pathname);
 		expect(ort.some((p) => p.includes('asyncify'))).toBe(false);
 		expect(requests.every((u) => new URL(u).origin === new URL(localUrl('')).origin || u.startsWith('data:'))).toBe(
 			true,

@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ORT_ASSET_DIR, ORT_ASSET_FILES } from '../../src/runtime/astro-integration.mjs';
+import { gzipSync } from 'node:zlib';
+import {
+	ORT_ASSET_DIR,
+	ORT_ASSET_FILES,
+	ORT_PACKED_FILES,
+	PACKED_SUFFIX,
+} from '../../src/runtime/astro-integration.mjs';
+import { ORT_FILES } from '../../src/runtime/backend';
+import { binaryUnpacker } from '../../src/runtime/unpack';
 
 const dist = path.resolve('dist');
 const built = existsSync(path.join(dist, '_astro')) && existsSync(path.join(dist, ORT_ASSET_DIR));
@@ -61,6 +69,24 @@ describe.skipIf(!built)('the built bundle (dist/)', () => {
 			`ORT runtime download: WASM build ${(wasmBuild / 1e6).toFixed(1)} MB, WebGPU build ${(webgpuBuild / 1e6).toFixed(1)} MB`,
 		);
 		expect(wasmBuild).toBeLessThan(webgpuBuild * 0.6);
+	});
+
+	it('serves each binary zstd-packed too, under the name the loader asks for, unpacking to the same bytes', async () => {
+		expect(ORT_PACKED_FILES.sort()).toEqual(
+			Object.values(ORT_FILES)
+				.map((f) => f.packed)
+				.sort(),
+		);
+		const unpack = await binaryUnpacker();
+		for (const f of ORT_PACKED_FILES) {
+			const packed = readFileSync(path.join(dist, ORT_ASSET_DIR, f));
+			const original = readFileSync(path.join(ortDist, f.slice(0, -PACKED_SUFFIX.length)));
+			expect(Buffer.compare(unpack(packed), original), f).toBe(0);
+			// What a gzip-only host would send for the plain binary.
+			const gzipped = gzipSync(original, { level: 9 }).byteLength;
+			console.log(`${f}: ${(packed.byteLength / 1e6).toFixed(2)} MB packed, ${(gzipped / 1e6).toFixed(2)} MB gzip`);
+			expect(packed.byteLength).toBeLessThan(gzipped * 0.8);
+		}
 	});
 
 	it('keeps transformers.js out of the browser bundle', () => {

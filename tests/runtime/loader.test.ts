@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fetchFiles, resolveModel } from '../../src/runtime/loader';
+import { zstdCompressSync } from 'node:zlib';
+import { fetchFiles, loadModel, resolveModel } from '../../src/runtime/loader';
 import { chooseBackend } from '../../src/runtime/backend';
 import { RuntimeError } from '../../src/runtime/errors';
 import { generate } from '../../src/runtime/generate';
@@ -261,5 +262,57 @@ describe('a session that never comes back', () => {
 			fellBack: true,
 			reason: expect.stringMatching(/timed out.*fell back to WASM/),
 		});
+	});
+});
+
+describe("loader: onnxruntime-web's packed binary", () => {
+	const packedPath = '/ort/ort-wasm-simd-threaded.wasm.zst';
+	const req = {
+		modelUrl: MODEL_URL,
+		modelId: 'kjv-gpt-2m',
+		dtype: 'q8' as const,
+		backend: 'wasm' as const,
+		ortBaseUrl: new URL('/ort/', MODEL_URL).href,
+	};
+	/** An ORT stand-in that records what it was handed and stops the load at session creation. */
+	function fakeOrt() {
+		const env = { wasm: {} as Record<string, unknown>, webgpu: {} };
+		const ort = {
+			env,
+			Tensor: class {},
+			InferenceSession: {
+				create: () => Promise.reject(new Error('stopped here by the test')),
+			},
+		};
+		return { env, importOrt: async () => ort as never };
+	}
+
+	// In this order: the loader hands ORT its binary once per worker, so after the success below
+	// it would not download the damaged one.
+	it('fails with a clear error when the packed binary is damaged', async () => {
+		const { importOrt } = fakeOrt();
+		const damaged = zstdCompressSync(new TextEncoder().encode('<html>a proxy error page</html>'));
+		await expect(
+			loadModel(req, { fetch: diskFetch(PUBLIC_DIR, { [packedPath]: damaged }), importOrt }),
+		).rejects.toMatchObject({
+			name: 'RuntimeError',
+			kind: 'no-backend',
+			message: expect.stringMatching(/Could not unpack onnxruntime-web's binary .*not a WebAssembly binary/),
+		});
+	});
+
+	it('downloads the zstd-packed binary and hands ORT the unpacked bytes', async () => {
+		const wasm = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...new Array(3000).fill(7)]);
+		const { env, importOrt } = fakeOrt();
+		const progress: LoadProgress[] = [];
+		await expect(
+			loadModel(req, {
+				fetch: diskFetch(PUBLIC_DIR, { [packedPath]: zstdCompressSync(wasm) }),
+				importOrt,
+				onProgress: (p) => progress.push(p),
+			}),
+		).rejects.toMatchObject({ message: expect.stringMatching(/stopped here by the test/) });
+		expect(Array.from(env.wasm.wasmBinary as Uint8Array)).toEqual(Array.from(wasm));
+		expect(progress.some((p) => p.file === 'ort-wasm-simd-threaded.wasm.zst')).toBe(true);
 	});
 });

@@ -58,6 +58,7 @@ describe('bench byte accounting', () => {
 		expect(classify('/ort/ort-wasm-simd-threaded.mjs')).toBe('js');
 		expect(classify('/_astro/x.css')).toBe('css');
 		expect(classify('/ort/ort-wasm-simd-threaded.wasm')).toBe('wasm');
+		expect(classify('/ort/ort-wasm-simd-threaded.wasm.zst')).toBe('wasm');
 		expect(classify('/models/kjv-gpt-2m/onnx/model_quantized.onnx')).toBe('model');
 		expect(classify('/favicon.svg')).toBe('image');
 	});
