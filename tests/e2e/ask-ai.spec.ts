@@ -2,9 +2,9 @@
 // (issue 18): on the built site, with the real model, the links must work and the full question
 // must reach the clipboard. The fixtures fail the test on any uncaught error in the page.
 import { test, expect, localUrl, readClipboard } from '../support/fixtures';
+import { LOAD_TIMEOUT } from '../support/site-model';
 
 const LESSON = 'lessons/the-autoregressive-loop/';
-const LOAD_TIMEOUT = 90_000;
 const PROMPTS = {
 	'160 CJK characters': '起初，神创造天地。地是空虚混沌，渊面黑暗；神的灵运行在水面上。'.repeat(6).slice(0, 160),
 	'100 emoji': '🙂'.repeat(100),

@@ -3,20 +3,19 @@
 // as the page checks it), a point per B from the sweep, bad input, Stop, 375 px, no JavaScript.
 // (Every page also gets axe-core, console-error and link checks from pages.spec.ts and site.spec.ts.)
 import type { Locator } from '@playwright/test';
-import { test, expect, expectAccessible, localUrl } from '../support/fixtures';
-import { expectLessonShape, type LessonSection } from '../support/lessons';
+import { test, expect, expectAccessible } from '../support/fixtures';
+import { expectLessonShape, expectReadsWithoutJavaScript, type LessonSection } from '../support/lessons';
 import { readLessons } from '../../src/lessons-index.mjs';
 import { generate } from '../../src/runtime/generate';
 import { batched } from '../../src/runtime/loops/batched';
 import type { BatchedDoneEvent } from '../../src/runtime/loops/batched-events';
 import type { DoneEvent, GenerateSettings } from '../../src/runtime/events';
-import type { LoadedModel } from '../../src/runtime/loader';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
 import { readFileSync } from 'node:fs';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const lessonPath = 'lessons/batching/';
-const LOAD_TIMEOUT = 90_000;
 const MAX = 40;
 
 // The page's prompts, read from its one `export const batchPrompts = [...]` line.
@@ -48,14 +47,9 @@ const greedy: GenerateSettings = {
 	sampling: { strategy: 'greedy' },
 	topCandidates: 5,
 };
-let model: LoadedModel | undefined;
-async function nodeModel(): Promise<LoadedModel> {
-	model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
-	return model;
-}
 /** A prompt's greedy run alone (B = 1), with lesson 1's loop in Node. */
 async function alone(prompt: string): Promise<DoneEvent> {
-	return (await collect(generate(await nodeModel(), prompt, greedy))).at(-1) as DoneEvent;
+	return (await collect(generate(await siteModel(), prompt, greedy))).at(-1) as DoneEvent;
 }
 const rowIds = (row: Locator) =>
 	row
@@ -107,7 +101,7 @@ test.describe('lesson 5: the live demo', () => {
 			await expect(rows.nth(i)).toHaveAttribute('data-reason', done.reason);
 			padding += await rows.nth(i).locator('.rc-chip--pad').count();
 		}
-		const nodeBatch = (await collect(batched(await nodeModel(), PROMPTS.slice(0, 4), greedy))).at(
+		const nodeBatch = (await collect(batched(await siteModel(), PROMPTS.slice(0, 4), greedy))).at(
 			-1,
 		) as BatchedDoneEvent;
 		expect(padding).toBe(nodeBatch.stats.paddingTokens);
@@ -248,15 +242,11 @@ test.describe('lesson 5 without JavaScript', () => {
 
 	test('still reads as a lesson: the listing is visible, the demo’s panels are not', async ({ page }) => {
 		await page.goto(lessonPath);
-		await expect(page.locator('h1')).toHaveText('Batching');
-		await expect(page.locator('#rc-batch pre')).toBeVisible();
-		await expect(page.locator('#rc-batch pre')).toContainText('logits = model.forward(batch, mask, cache)');
-		await expect(page.locator('#rc-batch [data-rc="app"]')).toBeHidden();
-		expect(
-			await page
-				.locator('.sl-markdown-content noscript')
-				.first()
-				.evaluate((n) => n.textContent),
-		).toContain('Turn on JavaScript to run it.');
+		await expectReadsWithoutJavaScript(page, {
+			title: 'Batching',
+			runs: ['batch'],
+			listing: 'logits = model.forward(batch, mask, cache)',
+			note: 'Turn on JavaScript to run it.',
+		});
 	});
 });

@@ -4,18 +4,17 @@
 // measured figures, the block table, bad input, Stop and Reset, 375 px and no JavaScript.
 // (Every page also gets axe-core, console-error and link checks from pages.spec.ts and site.spec.ts.)
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, expectAccessible, basePath, localUrl } from '../support/fixtures';
-import { expectLessonShape, type LessonSection } from '../support/lessons';
+import { test, expect, expectAccessible, basePath } from '../support/fixtures';
+import { expectLessonShape, expectReadsWithoutJavaScript, type LessonSection } from '../support/lessons';
 import { lessonNumber, lessonQueue } from '../support/lesson-queue';
 import { readLessons } from '../../src/lessons-index.mjs';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent } from '../../src/runtime/events';
-import type { LoadedModel } from '../../src/runtime/loader';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const lessonPath = 'lessons/continuous-batching/';
-const LOAD_TIMEOUT = 90_000;
 const RUNS = ['continuous', 'static', 'tight'] as const;
 
 const lessonSections: LessonSection[] = [
@@ -42,9 +41,8 @@ function previousLesson(): string {
 	return `${basePath}${lessons[at - 1]!.slug}/`;
 }
 
-let model: LoadedModel | undefined;
 async function soloIds(prompt: string, maxNewTokens: number): Promise<number[]> {
-	model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+	const model = await siteModel();
 	const events = await collect(
 		generate(model, prompt, { maxNewTokens, mode: 'cached', sampling: { strategy: 'greedy' } }),
 	);
@@ -336,16 +334,11 @@ test.describe('lesson 6 without JavaScript', () => {
 
 	test('still reads as a lesson: the listing visible, no empty demo panels', async ({ page }) => {
 		await page.goto(lessonPath);
-		await expect(page.locator('h1')).toHaveText('Continuous batching and paged KV memory');
-		await expect(page.locator('#rc-continuous pre')).toBeVisible();
-		await expect(page.locator('#rc-continuous pre')).toContainText('blocks.free(r)');
-		for (const shared of await page.locator('.rc-shared').all()) await expect(shared).toBeHidden();
-		for (const id of RUNS) await expect(page.locator(`#rc-${id} [data-rc="app"]`)).toBeHidden();
-		expect(
-			await page
-				.locator('.sl-markdown-content noscript')
-				.first()
-				.evaluate((n) => n.textContent),
-		).toContain('Turn on JavaScript to run them.');
+		await expectReadsWithoutJavaScript(page, {
+			title: 'Continuous batching and paged KV memory',
+			runs: RUNS,
+			listing: 'blocks.free(r)',
+			note: 'Turn on JavaScript to run them.',
+		});
 	});
 });

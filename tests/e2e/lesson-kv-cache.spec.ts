@@ -1,15 +1,15 @@
 // Lesson 2, the KV cache: its sections, the naive-vs-cached figure, the published KV-size table and the live demo.
 // (Every page also gets axe-core, console-error and link checks from pages.spec.ts and site.spec.ts.)
 import type { Locator } from '@playwright/test';
-import { test, expect, expectAccessible, basePath, localUrl } from '../support/fixtures';
-import { expectLessonShape, type LessonSection } from '../support/lessons';
+import { test, expect, expectAccessible, basePath } from '../support/fixtures';
+import { expectLessonShape, expectReadsWithoutJavaScript, type LessonSection } from '../support/lessons';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent, EncodeEvent, StepEvent } from '../../src/runtime/events';
-import type { LoadedModel } from '../../src/runtime/loader';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
 import { kvBytesPerToken } from '../../src/serving-math/kv-cache-size';
 import { readFileSync } from 'node:fs';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const lessonPath = 'lessons/the-kv-cache/';
 
@@ -131,7 +131,6 @@ test('at 375 px the table scrolls inside its own keyboard-focusable region, not 
 // On the built site with the real model; the expected tokens come from lesson 1's loop in Node.
 test.describe('lesson 2: the live demo', () => {
 	test.describe.configure({ timeout: 240_000 });
-	const LOAD_TIMEOUT = 90_000;
 	const DEFAULT_PROMPT = 'For God so loved';
 	const DEFAULT_MAX = 40;
 	// The formula on the model's own config.json; float32 keys and values in the runtime.
@@ -145,9 +144,8 @@ test.describe('lesson 2: the live demo', () => {
 		bytesPerValue: 4,
 	});
 
-	let model: LoadedModel | undefined;
 	async function nodeRun(prompt: string, maxNewTokens: number): Promise<StepEvent[]> {
-		model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+		const model = await siteModel();
 		return collect(
 			generate(model, prompt, { maxNewTokens, mode: 'cached', sampling: { strategy: 'greedy' }, topCandidates: 5 }),
 		);
@@ -374,18 +372,13 @@ test.describe('lesson 2 without JavaScript', () => {
 
 	test('still reads as a lesson: both listings visible, no empty demo cards', async ({ page }) => {
 		await page.goto(lessonPath);
-		await expect(page.locator('h1')).toHaveText('The KV cache');
+		await expectReadsWithoutJavaScript(page, {
+			title: 'The KV cache',
+			runs: ['cached', 'naive'],
+			listing: 'logits = model.forward(ids[-1:], cache)',
+			note: 'Turn on JavaScript to run them.',
+		});
 		await expect(page.locator('#rc-naive pre')).toBeVisible();
-		await expect(page.locator('#rc-cached pre')).toBeVisible();
-		await expect(page.locator('#rc-cached pre')).toContainText('logits = model.forward(ids[-1:], cache)');
 		await expect(page.locator('.sl-markdown-content')).not.toContainText('[!step');
-		for (const shared of await page.locator('.rc-shared').all()) await expect(shared).toBeHidden();
-		await expect(page.locator('#rc-naive [data-rc="app"]')).toBeHidden();
-		expect(
-			await page
-				.locator('.sl-markdown-content noscript')
-				.first()
-				.evaluate((n) => n.textContent),
-		).toContain('Turn on JavaScript to run them.');
 	});
 });

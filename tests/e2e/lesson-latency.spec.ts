@@ -3,8 +3,9 @@
 // (Every page also gets axe-core, console-error and link checks from pages.spec.ts and site.spec.ts.)
 import type { Page } from '@playwright/test';
 import { test, expect, expectAccessible, basePath } from '../support/fixtures';
-import { expectLessonShape, type LessonSection } from '../support/lessons';
+import { expectLessonShape, expectReadsWithoutJavaScript, type LessonSection } from '../support/lessons';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
+import { LOAD_TIMEOUT } from '../support/site-model';
 
 const lessonPath = 'lessons/latency-and-streaming/';
 
@@ -97,7 +98,6 @@ test('each quoted source is linked', async ({ page }) => {
 // prediction from earlier runs, streamed against buffered delivery, and the two sweeps.
 test.describe('lesson 3: the live demo', () => {
 	test.describe.configure({ timeout: 300_000 });
-	const LOAD_TIMEOUT = 90_000;
 	const SWEEP_TIMEOUT = 240_000;
 	const block = (page: Page) => page.locator('#rc-latency');
 	const runButton = (page: Page) => block(page).locator('[data-rc="run"]');
@@ -286,16 +286,11 @@ test.describe('lesson 3 without JavaScript', () => {
 
 	test('still reads as a lesson: the listing visible, no empty demo cards', async ({ page }) => {
 		await page.goto(lessonPath);
-		await expect(page.locator('h1')).toHaveText('Latency and streaming');
-		await expect(page.locator('#rc-latency pre')).toBeVisible();
-		await expect(page.locator('#rc-latency pre')).toContainText('yield next_id');
-		await expect(page.locator('#rc-latency [data-rc="app"]')).toBeHidden();
-		for (const shared of await page.locator('.rc-shared').all()) await expect(shared).toBeHidden();
-		expect(
-			await page
-				.locator('.sl-markdown-content noscript')
-				.first()
-				.evaluate((n) => n.textContent),
-		).toContain('Turn on JavaScript to run it.');
+		await expectReadsWithoutJavaScript(page, {
+			title: 'Latency and streaming',
+			runs: ['latency'],
+			listing: 'yield next_id',
+			note: 'Turn on JavaScript to run it.',
+		});
 	});
 });

@@ -3,13 +3,13 @@
 // choosing time). (Every page also gets axe-core, console-error and link checks from pages.spec.ts
 // and site.spec.ts.)
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, expectAccessible, basePath, localUrl } from '../support/fixtures';
+import { test, expect, expectAccessible, basePath } from '../support/fixtures';
 import { expectLessonShape, type LessonSection } from '../support/lessons';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent, GenerateSettings } from '../../src/runtime/events';
-import type { LoadedModel } from '../../src/runtime/loader';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const lessonPath = 'lessons/choosing-the-next-token/';
 
@@ -89,20 +89,20 @@ test('each quoted source is linked', async ({ page }) => {
 
 test.describe('lesson 4: the live demo', () => {
 	test.describe.configure({ timeout: 240_000 });
-	const LOAD_TIMEOUT = 90_000;
 	const SEED_PROMPT = 'For thus saith the';
 	const SEED_SETTINGS = { temperature: 1, topK: 0, topP: 0.9 };
 
-	let model: LoadedModel | undefined;
 	/** The same loop in Node, on the same model file the site serves. */
 	async function nodeRun(prompt: string, maxNewTokens: number, sampling: GenerateSettings['sampling']) {
-		model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+		const model = await siteModel();
 		return (await collect(generate(model, prompt, { maxNewTokens, mode: 'cached', sampling }))).at(-1) as DoneEvent;
 	}
-	const generatedText = (done: DoneEvent) =>
-		model!.codec.decode(
-			done.ids.slice(done.ids.length - done.stats.newTokens).filter((id) => id !== model!.config.eosId),
+	const generatedText = async (done: DoneEvent) => {
+		const model = await siteModel();
+		return model.codec.decode(
+			done.ids.slice(done.ids.length - done.stats.newTokens).filter((id) => id !== model.config.eosId),
 		);
+	};
 
 	/** Steps the paused run until a pick's candidates are on screen. */
 	async function pauseAtAPick(page: Page): Promise<Locator> {
@@ -239,7 +239,7 @@ test.describe('lesson 4: the live demo', () => {
 		expect(b).toBe(a);
 		expect(c).not.toBe(a);
 		const expected = await nodeRun(SEED_PROMPT, 24, { strategy: 'sample', ...SEED_SETTINGS, seed: 7 });
-		expect(a).toBe(generatedText(expected));
+		expect(a).toBe(await generatedText(expected));
 		const compares = page.locator('rc-compare');
 		await expect(compares.nth(0)).toHaveAttribute('data-verdict', 'same');
 		await expect(compares.nth(1)).toHaveAttribute('data-verdict', 'differ');

@@ -10,10 +10,10 @@ import { formatDecimalBytes, formatSignificant } from '../../src/serving-math/fo
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
 import { stream } from '../../src/runtime/loops/stream';
 import type { StreamDoneEvent } from '../../src/runtime/loops/stream-events';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const lessonPath = 'lessons/sizing-a-gpu-and-pricing-a-token/';
-const LOAD_TIMEOUT = 90_000;
 const source = readFileSync(new URL('../../src/content/docs/lessons/07-sizing-and-cost.mdx', import.meta.url), 'utf8');
 const DEFAULT_PROMPT = /<Run id="measure"[^>]*\bprompt="([^"]+)"/.exec(source)?.[1];
 const ONNX_BYTES = readFileSync(
@@ -134,7 +134,7 @@ test('a real run of the page’s model fills in the calculator’s measured row'
 test('Reset mid-run sends nothing; Stop mid-run measures the steps that ran', async ({ page }) => {
 	test.setTimeout(240_000);
 	// A prompt whose greedy run, in Node, lasts 60 tokens, so there is time to press Reset and Stop.
-	const model = await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+	const model = await siteModel();
 	let longPrompt: string | undefined;
 	for (const prompt of ['In the beginning', 'My son,', 'Thus saith the LORD,', 'Hear, O Israel:']) {
 		const events = await collect(stream(model, prompt, { maxNewTokens: 60, sampling: { strategy: 'greedy' } }));

@@ -1,24 +1,22 @@
 // The batched loop in runnable parts (src/pages/dev/batched-rows.astro): four prompts of different
 // lengths as B = 4 left-padded rows of one run. On the built site with the real model; each row's
 // expected tokens are that prompt's B = 1 greedy run of the generate loop in Node.
-import { test, expect, expectAccessible, localUrl } from '../support/fixtures';
+import { test, expect, expectAccessible } from '../support/fixtures';
 import { generate } from '../../src/runtime/generate';
 import { batched } from '../../src/runtime/loops/batched';
 import type { BatchedDoneEvent } from '../../src/runtime/loops/batched-events';
 import type { DoneEvent, GenerateSettings } from '../../src/runtime/events';
-import type { LoadedModel } from '../../src/runtime/loader';
 import { LOOP_VOCABULARIES } from '../../src/runtime/loops/vocabulary';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const PAGE = 'dev/batched-rows/';
 const PROMPTS = ['And', 'In the beginning', 'Thou shalt not', 'And God said, Let there be light: and there was'];
 const MAX = 10;
-const LOAD_TIMEOUT = 90_000;
 const KV_BYTES_PER_TOKEN = 2 * 4 * 4 * 48 * 4;
 
-let model: LoadedModel | undefined;
 async function singleRun(prompt: string): Promise<DoneEvent> {
-	model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+	const model = await siteModel();
 	const settings: GenerateSettings = {
 		maxNewTokens: MAX,
 		mode: 'cached',
@@ -75,7 +73,7 @@ test.describe('runnable parts: the batched loop, B = 4 rows', () => {
 			sampling: { strategy: 'greedy' },
 			topCandidates: 5,
 		};
-		const nodeBatch = (await collect(batched(model!, PROMPTS, settings))).at(-1) as BatchedDoneEvent;
+		const nodeBatch = (await collect(batched(await siteModel(), PROMPTS, settings))).at(-1) as BatchedDoneEvent;
 		expect(padding).toBe(nodeBatch.stats.paddingTokens);
 
 		// The chart has a bar per forward pass; the KV panel's measured bytes equal the formula.

@@ -3,20 +3,18 @@
 // following both. On the built site with the real model; the expected tokens come from the same
 // loop run in Node.
 import type { Locator } from '@playwright/test';
-import { test, expect, expectAccessible, localUrl } from '../support/fixtures';
+import { test, expect, expectAccessible } from '../support/fixtures';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent, GenerateSettings, StepEvent } from '../../src/runtime/events';
-import type { LoadedModel } from '../../src/runtime/loader';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const PAGE = 'dev/naive-vs-cached/';
 const PROMPT = 'In the beginning';
 const MAX = 12;
-const LOAD_TIMEOUT = 90_000;
 
-let model: LoadedModel | undefined;
 async function nodeRun(mode: 'naive' | 'cached'): Promise<StepEvent[]> {
-	model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+	const model = await siteModel();
 	const settings: GenerateSettings = { maxNewTokens: MAX, mode, sampling: { strategy: 'greedy' }, topCandidates: 5 };
 	return collect(generate(model, PROMPT, settings));
 }

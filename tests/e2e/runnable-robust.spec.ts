@@ -5,16 +5,13 @@ import type { Locator, Page } from '@playwright/test';
 import { test, expect, localUrl } from '../support/fixtures';
 import { generate } from '../../src/runtime/generate';
 import type { EncodeEvent, GenerateSettings, StepEvent } from '../../src/runtime/events';
-import type { LoadedModel } from '../../src/runtime/loader';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { HEAVY, LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const LESSON = 'lessons/the-autoregressive-loop/';
-const HEAVY = /\/ort\/|ort-wasm|\.wasm(\?|$)|\.onnx(\?|$)|\/models\/|worker/;
-const LOAD_TIMEOUT = 90_000;
 
-let model: LoadedModel | undefined;
 async function nodeRun(prompt: string, settings: GenerateSettings): Promise<StepEvent[]> {
-	model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+	const model = await siteModel();
 	return collect(generate(model, prompt, settings));
 }
 

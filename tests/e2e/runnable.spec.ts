@@ -5,23 +5,19 @@ import type { Locator, Page } from '@playwright/test';
 import { test, expect, expectAccessible, localUrl, readClipboard } from '../support/fixtures';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent, GenerateSettings, StepEvent } from '../../src/runtime/events';
-import type { LoadedModel } from '../../src/runtime/loader';
-import { collect, loadTestModel } from '../runtime/helpers';
+import { collect } from '../runtime/helpers';
+import { HEAVY, LOAD_TIMEOUT, siteModel } from '../support/site-model';
 
 const LESSON = 'lessons/the-autoregressive-loop/';
 const TEST_PAGE = 'dev/runnable-blocks/';
-/** onnxruntime, the runtime worker and the model: none of it may load before Run. */
-const HEAVY = /\/ort\/|ort-wasm|\.wasm(\?|$)|\.onnx(\?|$)|\/models\/|worker/;
-const LOAD_TIMEOUT = 90_000;
 
-let model: LoadedModel | undefined;
 /**
  * The same loop in Node, on the same bytes the browser gets: the model is fetched from the site
  * under test, so a stale build or a model swapped mid-run cannot make the two sides disagree.
  * The widget's dtype is the runtime's default (q8); the Node side uses the same.
  */
 async function nodeRun(prompt: string, settings: GenerateSettings): Promise<StepEvent[]> {
-	model ??= await loadTestModel('q8', { fetch: globalThis.fetch, modelUrl: localUrl('models/kjv-gpt-2m/') });
+	const model = await siteModel();
 	return collect(generate(model, prompt, settings));
 }
 const greedy = (maxNewTokens: number, mode: 'naive' | 'cached' = 'naive'): GenerateSettings => ({

@@ -57,3 +57,24 @@ export async function expectLessonShape(
 	}
 	await expect(page.locator('ol.try-it > li')).toHaveCount(3);
 }
+
+/** With JavaScript off, a lesson still reads: its title, the first run's listing (holding
+ *  `listing`), no empty demo panels (each run's app, the parts shared by runs), and the page's note
+ *  asking for JavaScript. */
+export async function expectReadsWithoutJavaScript(
+	page: Page,
+	lesson: { title: string; runs: readonly string[]; listing: string; note: string },
+): Promise<void> {
+	await expect(page.locator('h1')).toHaveText(lesson.title);
+	const listing = page.locator(`#rc-${lesson.runs[0]} pre`);
+	await expect(listing).toBeVisible();
+	await expect(listing).toContainText(lesson.listing);
+	for (const id of lesson.runs) await expect(page.locator(`#rc-${id} [data-rc="app"]`)).toBeHidden();
+	for (const shared of await page.locator('.rc-shared').all()) await expect(shared).toBeHidden();
+	expect(
+		await page
+			.locator('.sl-markdown-content noscript')
+			.first()
+			.evaluate((n) => n.textContent),
+	).toContain(lesson.note);
+}
