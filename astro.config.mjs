@@ -21,13 +21,21 @@ export default defineConfig({
 	base,
 	vite: {
 		resolve: {
-			alias: {
+			alias: [
 				// The plugin's HTML → Markdown converter, reused for the per-lesson Markdown twins
 				// (src/pages/[...slug].md.ts). It is an internal file, so starlight-llms-txt is pinned.
-				'starlight-llms-txt:entry-to-markdown': fileURLToPath(
-					new URL('./entryToSimpleMarkdown.ts', import.meta.resolve('starlight-llms-txt')),
-				),
-			},
+				{
+					find: 'starlight-llms-txt:entry-to-markdown',
+					replacement: fileURLToPath(new URL('./entryToSimpleMarkdown.ts', import.meta.resolve('starlight-llms-txt'))),
+				},
+				// Starlight's search imports Pagefind's UI on idle on every page; this stand-in fetches it
+				// when the reader reaches for search, which keeps it out of each page's JavaScript budget.
+				// Only the bare specifier: the stand-in imports the real UI by its file path.
+				{
+					find: /^@pagefind\/default-ui$/,
+					replacement: fileURLToPath(new URL('./src/search/pagefind-on-intent.ts', import.meta.url)),
+				},
+			],
 		},
 	},
 	// Lesson URLs end in `/`; the Markdown twin of `/lessons/x/` is `/lessons/x.md`.
