@@ -30,7 +30,16 @@ const r3 = (x) => +x.toFixed(3);
  * @param {{ page: import('playwright-core').Page, rounds: number, batchTokens: number, say: (s: string) => void }} o
  */
 export async function measureScaling({ page, rounds, batchTokens, say }) {
-	const { backend } = await page.evaluate(() => /** @type {any} */ (window).__bench.loadRuntime());
+	// eosId: the pad id of the runtime's batches, which the raw loop pads with too.
+	const { backend, eosId } = await page.evaluate(() => /** @type {any} */ (window).__bench.loadRuntime());
+	// The raw side: the runtime's own tokens through a bare session.run loop in its own worker (page/raw-forced.ts).
+	await page.evaluate(() => /** @type {any} */ (window).__bench.loadRaw());
+	/** @param {number[][]} rows @param {number[]} promptLengths @returns {Promise<{ passes: { position: number, runMs: number, stepMs: number }[], runMs: number, stepMs: number }>} */
+	const rawRun = (rows, promptLengths) =>
+		page.evaluate(
+			([rows, lengths, pad]) => /** @type {any} */ (window).__bench.rawForcedRun(rows, lengths, pad),
+			/** @type {const} */ ([rows, promptLengths, eosId]),
+		);
 
 	// A prompt short enough that position NEAR - HALF is already a decode pass, whose run reaches FAR + HALF.
 	const candidates = [
@@ -59,10 +68,11 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 		`scaling: per-pass time by position, ${JSON.stringify(choice.prompt)} (${choice.sampling.strategy}), ${maxNewTokens} new tokens, ${rounds} rounds`,
 	);
 
-	/** @type {Record<'naive' | 'cached', { growth: number[], nearMs: number[], farMs: number[], reasons: string[], ids: number[][] }>} */
+	/** @type {Record<'naive' | 'cached' | 'raw', { growth: number[], nearMs: number[], farMs: number[], reasons: string[], ids: number[][] }>} */
 	const pos = {
 		naive: { growth: [], nearMs: [], farMs: [], reasons: [], ids: [] },
 		cached: { growth: [], nearMs: [], farMs: [], reasons: [], ids: [] },
+		raw: { growth: [], nearMs: [], farMs: [], reasons: [], ids: [] },
 	};
 	for (let round = 0; round < rounds; round++) {
 		/** @type {('naive' | 'cached')[]} */
@@ -78,13 +88,27 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 			p.farMs.push(windowMs(r.passes, FAR, HALF).ms);
 			p.reasons.push(r.reason);
 			p.ids.push(r.ids);
+			if (mode !== 'cached') continue;
+			// Right after the cached run, its sequence through the raw loop: session.run alone, same positions.
+			const raw = await rawRun([r.allIds], [r.promptTokens]);
+			const passes = raw.passes.map((x) => ({ position: x.position, ms: x.runMs }));
+			pos.raw.growth.push(positionGrowth(passes, NEAR, FAR, HALF));
+			pos.raw.nearMs.push(windowMs(passes, NEAR, HALF).ms);
+			pos.raw.farMs.push(windowMs(passes, FAR, HALF).ms);
+			pos.raw.reasons.push(r.reason);
+			pos.raw.ids.push(r.ids);
 		}
 	}
-	const summary = (/** @type {'naive' | 'cached'} */ mode) => {
+	const LOOPS = {
+		naive: "generate, mode 'naive'",
+		cached: 'stream (cached)',
+		raw: 'raw session.run, same tokens',
+	};
+	const summary = (/** @type {'naive' | 'cached' | 'raw'} */ mode) => {
 		const p = pos[mode];
 		const [q1, q3] = quartiles(p.growth.filter(Number.isFinite));
 		return {
-			loop: mode === 'naive' ? "generate, mode 'naive'" : 'stream (cached)',
+			loop: LOOPS[mode],
 			growth: r3(median(p.growth.filter(Number.isFinite))),
 			growthQuartiles: [r3(q1), r3(q3)],
 			growthPerRound: p.growth.map(r3),
@@ -96,8 +120,16 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 	};
 
 	say(`scaling: batched, ${BATCH_PROMPTS.length} prompts × ${batchTokens} tokens, B = 1 vs B = 8, ${rounds} rounds`);
-	const one = { tps: /** @type {number[]} */ ([]), wallTps: /** @type {number[]} */ ([]), tokens: 0 };
-	const eight = { tps: /** @type {number[]} */ ([]), wallTps: /** @type {number[]} */ ([]), tokens: 0 };
+	/** tps: the loop's clock; forwardTps: its forward passes alone; rawTps: the same tokens through the raw loop's session.run. */
+	const newSide = () => ({
+		tps: /** @type {number[]} */ ([]),
+		wallTps: /** @type {number[]} */ ([]),
+		forwardTps: /** @type {number[]} */ ([]),
+		rawTps: /** @type {number[]} */ ([]),
+		tokens: 0,
+	});
+	const one = newSide();
+	const eight = newSide();
 	let sameTokens = true;
 	let reasons8 = /** @type {string[]} */ ([]);
 	let last8 = /** @type {any} */ (null);
@@ -107,6 +139,8 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 			let tokens = 0;
 			let loopMs = 0;
 			let wallMs = 0;
+			let forwardMs = 0;
+			let rawMs = 0;
 			const ids = [];
 			for (const p of BATCH_PROMPTS) {
 				const r = await page.evaluate(
@@ -116,15 +150,19 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 				tokens += r.newTokens;
 				loopMs += r.loopMs;
 				wallMs += r.wallMs;
+				forwardMs += r.forwardMs;
+				rawMs += (await rawRun(r.allIds, r.promptLengths)).runMs;
 				ids.push(r.rowIds[0]);
 			}
-			return { tokens, loopMs, wallMs, ids };
+			return { tokens, loopMs, wallMs, forwardMs, rawMs, ids };
 		};
-		const runEight = () =>
-			page.evaluate(
+		const runEight = async () => {
+			const r = await page.evaluate(
 				([ps, n]) => /** @type {any} */ (window).__bench.batchRun(ps, n),
 				/** @type {const} */ ([BATCH_PROMPTS, batchTokens]),
 			);
+			return { ...r, rawMs: (await rawRun(r.allIds, r.promptLengths)).runMs };
+		};
 		let a;
 		let b;
 		if (round % 2) {
@@ -142,9 +180,17 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 		eight.tokens = b.newTokens;
 		one.tps.push((a.tokens * 1000) / a.loopMs);
 		one.wallTps.push((a.tokens * 1000) / a.wallMs);
+		one.forwardTps.push((a.tokens * 1000) / a.forwardMs);
+		one.rawTps.push((a.tokens * 1000) / a.rawMs);
 		eight.tps.push((b.newTokens * 1000) / b.loopMs);
 		eight.wallTps.push((b.newTokens * 1000) / b.wallMs);
+		eight.forwardTps.push((b.newTokens * 1000) / b.forwardMs);
+		eight.rawTps.push((b.newTokens * 1000) / b.rawMs);
 	}
+	const speedups = (/** @type {'tps' | 'wallTps' | 'forwardTps' | 'rawTps'} */ k) => ({
+		median: r3(pairedRatio(eight[k], one[k])),
+		perRound: eight[k].map((x, i) => r3(x / one[k][i])),
+	});
 
 	return {
 		backend,
@@ -159,6 +205,7 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 			rounds,
 			naive: summary('naive'),
 			cached: summary('cached'),
+			raw: summary('raw'),
 			sameTokens: pos.naive.ids.every((ids, i) => JSON.stringify(ids) === JSON.stringify(pos.cached.ids[i])),
 		},
 		batch: {
@@ -168,9 +215,14 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 			tokens: { b1: one.tokens, b8: eight.tokens },
 			tokensPerSecond: { b1: r3(median(one.tps)), b8: r3(median(eight.tps)) },
 			wallTokensPerSecond: { b1: r3(median(one.wallTps)), b8: r3(median(eight.wallTps)) },
-			speedup: r3(pairedRatio(eight.tps, one.tps)),
-			speedupPerRound: eight.tps.map((x, i) => r3(x / one.tps[i])),
-			wallSpeedup: r3(pairedRatio(eight.wallTps, one.wallTps)),
+			forwardTokensPerSecond: { b1: r3(median(one.forwardTps)), b8: r3(median(eight.forwardTps)) },
+			rawTokensPerSecond: { b1: r3(median(one.rawTps)), b8: r3(median(eight.rawTps)) },
+			speedup: speedups('tps').median,
+			speedupPerRound: speedups('tps').perRound,
+			wallSpeedup: speedups('wallTps').median,
+			forwardSpeedup: speedups('forwardTps').median,
+			rawSpeedup: speedups('rawTps').median,
+			rawSpeedupPerRound: speedups('rawTps').perRound,
 			sameTokens,
 			reasonsB8: reasons8,
 			paddingTokensB8: last8?.paddingTokens ?? NaN,
@@ -199,17 +251,30 @@ export function scalingLines(s) {
 		`Per-pass time by position (lesson 2): prompt ${JSON.stringify(p.prompt)} (${p.promptTokens} tokens), ${p.sampling.strategy}${p.sampling.seed === undefined ? '' : ` seed ${p.sampling.seed}`}, ${p.maxNewTokens} new tokens; ms/pass = median of the passes at positions ${p.near - p.half}–${p.near + p.half} and ${p.far - p.half}–${p.far + p.half} (the loops' own timing of each forward pass); ratio per run, median over ${p.rounds} rounds, naive and cached alternating; naive and cached made the same tokens: ${p.sameTokens ? 'yes' : 'no'}`,
 		formatTable(
 			['loop', 'backend', `ms/pass at ${p.near}`, `ms/pass at ${p.far}`, `${p.far}/${p.near}`, 'IQR', 'complete runs'],
-			[mode(p.naive), mode(p.cached)],
+			[mode(p.naive), mode(p.cached), mode(p.raw)],
 		),
+		`The raw row: each cached run's own tokens fed right after it through a bare session.run loop in another worker (same ORT build, model file and session options; page/raw-forced.ts), session.run alone: the growth onnxruntime-web's pass has by itself`,
 		`Batched decoding (lesson 5): ${b.prompts.length} prompts, greedy, cached, ${b.maxNewTokens} new tokens each; B = 1 is the same prompts one at a time; tokens/s = new tokens over the loop's own busy time (done stats), median of ${b.rounds} rounds after a warm-up; same tokens at B = 8 as at B = 1: ${b.sameTokens ? 'yes' : 'no'}; B = 8 rows stopped by ${[...new Set(b.reasonsB8)].join(', ')}`,
 		formatTable(
-			['B', 'backend', 'tokens', 'tokens/s (loop)', 'tokens/s (wall)'],
 			[
-				['1', be, b.tokens.b1, b.tokensPerSecond.b1.toFixed(1), b.wallTokensPerSecond.b1.toFixed(1)],
-				['8', be, b.tokens.b8, b.tokensPerSecond.b8.toFixed(1), b.wallTokensPerSecond.b8.toFixed(1)],
+				'B',
+				'backend',
+				'tokens',
+				'tokens/s (loop)',
+				'tokens/s (wall)',
+				"tokens/s (loop's passes)",
+				'tokens/s (raw passes)',
 			],
+			['1', '8'].map((k) => [
+				k,
+				be,
+				b.tokens[`b${k}`],
+				...['tokensPerSecond', 'wallTokensPerSecond', 'forwardTokensPerSecond', 'rawTokensPerSecond'].map((f) =>
+					b[f][`b${k}`].toFixed(1),
+				),
+			]),
 		),
-		`B=8 over B=1, paired, median over rounds: ${b.speedup.toFixed(2)}× by the loop's clock (per round ${b.speedupPerRound.join(', ')}), ${b.wallSpeedup.toFixed(2)}× by wall time`,
+		`B=8 over B=1, paired, median over rounds: ${b.speedup.toFixed(2)}× by the loop's clock (per round ${b.speedupPerRound.join(', ')}), ${b.wallSpeedup.toFixed(2)}× by wall time; ${b.forwardSpeedup.toFixed(2)}× over the loop's forward passes alone (session.run), ${b.rawSpeedup.toFixed(2)}× over the same tokens' passes in the raw loop (per round ${b.rawSpeedupPerRound.join(', ')}): what onnxruntime-web's [8, 1] pass gives by itself`,
 	];
 }
 
@@ -236,10 +301,22 @@ export function scalingTargetRows(s) {
 			target: TARGETS.cachedGrowth,
 		},
 		{
+			measure: `Lesson 2: the same tokens' pass at ${far} over ${near} in a raw session.run loop (${on})`,
+			value: s.position.raw.growth,
+			shown: times(s.position.raw.growth),
+			target: TARGETS.info,
+		},
+		{
 			measure: `Lesson 5: batched tokens/s at B=8 over B=1 (batched, cached, greedy; ${on})`,
 			value: s.batch.speedup,
 			shown: times(s.batch.speedup),
 			target: TARGETS.batchSpeedup,
+		},
+		{
+			measure: `Lesson 5: the same tokens at B=8 over B=1 in a raw session.run loop (${on})`,
+			value: s.batch.rawSpeedup,
+			shown: times(s.batch.rawSpeedup),
+			target: TARGETS.info,
 		},
 	];
 }

@@ -33,7 +33,7 @@ import { loadModel, type LoadedModel } from '../../src/runtime/loader';
 import { generate } from '../../src/runtime/generate';
 import type { DoneEvent } from '../../src/runtime/events';
 import { loadFloor, floorRun } from './floor';
-import { batchRun, loadRuntime, positionRun } from './scaling';
+import { batchRun, loadRaw, loadRuntime, positionRun, rawForcedRun } from './scaling';
 import { latencyPredict, latencyRun } from './latency';
 
 type Tensor = ort.Tensor;
@@ -320,6 +320,8 @@ export interface BenchApi {
 	loadRuntime: typeof loadRuntime;
 	positionRun: typeof positionRun;
 	batchRun: typeof batchRun;
+	loadRaw: typeof loadRaw;
+	rawForcedRun: typeof rawForcedRun;
 	/** The latency section (page/latency.ts): lesson 3's timed run and its line's prediction. */
 	latencyRun: typeof latencyRun;
 	latencyPredict: typeof latencyPredict;
@@ -437,6 +439,8 @@ export function installBench(): void {
 		loadRuntime,
 		positionRun,
 		batchRun,
+		loadRaw,
+		rawForcedRun,
 		latencyRun,
 		latencyPredict,
 	};

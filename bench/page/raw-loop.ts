@@ -42,9 +42,9 @@ export const wasmSessionOptions = (): ort.InferenceSession.SessionOptions => ses
 export const pastNames = pastInputNames(N_LAYERS);
 export const presentNames = presentOutputNames(N_LAYERS);
 
-export function emptyPast(): Record<string, Tensor> {
+export function emptyPast(rows = 1): Record<string, Tensor> {
 	const feeds: Record<string, Tensor> = {};
-	for (const n of pastNames) feeds[n] = new ort.Tensor('float32', new Float32Array(0), [1, N_HEADS, 0, HEAD_DIM]);
+	for (const n of pastNames) feeds[n] = new ort.Tensor('float32', new Float32Array(0), [rows, N_HEADS, 0, HEAD_DIM]);
 	return feeds;
 }
 

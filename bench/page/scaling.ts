@@ -11,6 +11,8 @@
  */
 import { getRuntime } from '../../src/runtime/index';
 import type { Sampling } from '../../src/runtime/index';
+import type { ForcedRun } from './raw-forced';
+import { MODEL_DIR, MODEL_FILE } from './raw-loop';
 
 export interface PassTime {
 	position: number;
@@ -23,6 +25,8 @@ export interface PositionRun {
 	promptTokens: number;
 	newTokens: number;
 	ids: number[];
+	/** The whole sequence, prompt included (what the raw loop is fed). */
+	allIds: number[];
 	wallMs: number;
 }
 
@@ -34,17 +38,22 @@ export interface BatchRun {
 	wallMs: number;
 	forwardPasses: number;
 	paddingTokens: number;
+	/** Sum of the loop's forward passes (session.run), ms. */
+	forwardMs: number;
 	/** Generated ids of each row, and why it stopped. */
 	rowIds: number[][];
+	/** Each row's whole sequence and prompt length (what the raw loop is fed). */
+	allIds: number[][];
+	promptLengths: number[];
 	reasons: string[];
 }
 
 const now = () => performance.now();
 
 /** Loads the runtime worker alone (the per-token section's init loads every contestant). */
-export async function loadRuntime(): Promise<{ backend: unknown }> {
+export async function loadRuntime(): Promise<{ backend: unknown; eosId: number }> {
 	const info = await getRuntime().load({});
-	return { backend: info.backend };
+	return { backend: info.backend, eosId: info.eosId };
 }
 
 export async function positionRun(
@@ -71,6 +80,7 @@ export async function positionRun(
 			promptTokens,
 			newTokens,
 			ids: done.ids.slice(promptTokens),
+			allIds: done.ids,
 			wallMs: now() - t0,
 		};
 	}
@@ -87,6 +97,7 @@ export async function positionRun(
 		promptTokens,
 		newTokens,
 		ids: done.ids.slice(promptTokens),
+		allIds: done.ids,
 		wallMs: now() - t0,
 	};
 }
@@ -110,7 +121,39 @@ export async function batchRun(prompts: string[], maxNewTokens: number): Promise
 		wallMs,
 		forwardPasses: done.stats.forwardPasses,
 		paddingTokens: done.stats.paddingTokens,
+		forwardMs: done.stats.perStepMs.reduce((a, b) => a + b, 0),
 		rowIds: done.rows.map((r) => r.ids.slice(r.promptLength)),
+		allIds: done.rows.map((r) => r.ids),
+		promptLengths: done.rows.map((r) => r.promptLength),
 		reasons: done.rows.map((r) => r.reason),
 	};
+}
+
+// ---- the raw side: the same tokens through a bare session.run loop in its own worker (raw-forced.ts)
+
+let rawWorker: Worker | undefined;
+function askRaw<T>(message: unknown): Promise<T> {
+	const w = rawWorker!;
+	return new Promise((resolve, reject) => {
+		w.onmessage = (e: MessageEvent<{ ok: boolean; error?: string; result?: T }>) =>
+			e.data.ok ? resolve(e.data.result as T) : reject(new Error(e.data.error));
+		w.postMessage(message);
+	});
+}
+
+/** Starts the raw worker: the same ORT build, model file and session options as the runtime's. */
+export async function loadRaw(): Promise<void> {
+	const base = new URL(import.meta.env.BASE_URL || '/', location.href).href;
+	rawWorker = new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module', name: 'bench-raw-forced' });
+	await askRaw({
+		type: 'init',
+		ortBase: new URL('ort/', base).href,
+		modelFileUrl: new URL(MODEL_FILE, new URL(MODEL_DIR, base)).href,
+	});
+}
+
+/** The runtime's sequences (each prompt, then its tokens) fed back through the raw loop, B rows at a time. */
+export function rawForcedRun(rows: number[][], promptLengths: number[], padId: number): Promise<ForcedRun> {
+	if (!rawWorker) throw new Error('bench: loadRaw() first');
+	return askRaw<ForcedRun>({ type: 'forced', rows, promptLengths, padId });
 }

@@ -102,6 +102,30 @@ describe('batched: B prompts as one batch per step', () => {
 		expect(done.stats.paddingTokens).toBeGreaterThanOrEqual(pad.step === 'pad' ? pad.paddingTokens : 0);
 	});
 
+	it("every append carries each row's whole generated text so far, as decoding its ids gives it", async () => {
+		// Sampled at a high temperature, so rows also pass through pieces of multi-byte characters.
+		const events = await collect(
+			batched(model, PROMPTS, {
+				maxNewTokens: 24,
+				mode: 'cached',
+				sampling: { strategy: 'sample', temperature: 2, topK: 0, topP: 1, seed: 7 },
+			}),
+		);
+		const generated: number[][] = PROMPTS.map(() => []);
+		let appends = 0;
+		for (const e of events) {
+			if (e.step !== 'append') continue;
+			for (const r of e.rows) {
+				generated[r.row]!.push(r.id);
+				expect(r.generatedText).toBe(model.codec.decode(generated[r.row]!));
+				appends++;
+			}
+		}
+		expect(appends).toBeGreaterThan(PROMPTS.length * 2);
+		const done = doneOf(events);
+		for (const r of done.rows) expect(r.generatedText).toBe(model.codec.decode(generated[r.row]!));
+	});
+
 	it('sampled rows use seed + row, so each reproduces its B = 1 run', async () => {
 		const s = (seed: number): GenerateSettings => ({
 			maxNewTokens: 8,

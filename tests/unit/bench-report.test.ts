@@ -180,7 +180,7 @@ describe('bench scaling entries (lessons 2 and 5)', () => {
 		expect(meets(3.2, TARGETS.batchSpeedup)).toBe(true);
 		expect(meets(2.5, TARGETS.batchSpeedup)).toBe(false);
 	});
-	it('gives three target rows naming the loop and backend, n/a where a figure is missing', () => {
+	it('gives the three target rows naming the loop and backend, n/a where a figure is missing, and the raw loop beside them as information', () => {
 		const rows = scalingTargetRows({
 			backend: { backend: 'wasm', threads: 1 },
 			position: {
@@ -188,13 +188,16 @@ describe('bench scaling entries (lessons 2 and 5)', () => {
 				far: 200,
 				naive: { loop: "generate, mode 'naive'", growth: 7.25 },
 				cached: { loop: 'stream (cached)', growth: NaN },
+				raw: { loop: 'raw session.run, same tokens', growth: 2 },
 			},
-			batch: { speedup: 3.5 },
+			batch: { speedup: 3.5, rawSpeedup: 2.125 },
 		});
 		expect(rows.map((r) => [r.measure, r.shown, r.target.text, meets(r.value, r.target)])).toEqual([
 			["Lesson 2: naive pass at position 200 over position 10 (generate, mode 'naive'; wasm)", '7.25×', '≥ 3', true],
 			['Lesson 2: cached pass at position 200 over position 10 (stream (cached); wasm)', 'n/a', '≤ 1.5', null],
+			["Lesson 2: the same tokens' pass at 200 over 10 in a raw session.run loop (wasm)", '2.00×', '-', null],
 			['Lesson 5: batched tokens/s at B=8 over B=1 (batched, cached, greedy; wasm)', '3.50×', '≥ 3', true],
+			['Lesson 5: the same tokens at B=8 over B=1 in a raw session.run loop (wasm)', '2.13×', '-', null],
 		]);
 	});
 });

@@ -57,6 +57,8 @@ export async function* batched(
 		promptLength: e.ids.length,
 		maxNewTokens: requests[r]!.maxNewTokens,
 	}));
+	// Each row's running text, decoded a token at a time (decoding a whole row every step grows with it).
+	const texts = rows.map(() => codec.stream());
 	const reasons: (StopReason | null)[] = rows.map(() => null);
 	const finishedAtMs = rows.map(() => 0);
 	const isActive = (r: number) => reasons[r] === null;
@@ -131,7 +133,7 @@ export async function* batched(
 					id: chosen.id,
 					token: chosen.token,
 					length: s.ids.length,
-					generatedText: codec.decode(s.ids.slice(s.promptLength)),
+					generatedText: texts[row]!.push(chosen.id),
 				};
 			});
 			yield* emit({ step: 'append', iteration: i, rows: appended });
