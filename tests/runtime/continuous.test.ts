@@ -127,6 +127,26 @@ describe('continuous: a scheduler over S slots', () => {
 		for (const e of events) if (e.step === 'retire') expect(e.blocks.usedBlocks).toBeLessThanOrEqual(5);
 	});
 
+	it("every append carries the request's whole generated text so far, through preemptions too", async () => {
+		// Sampled hot, so texts pass through pieces of multi-byte characters; few blocks, so requests are preempted.
+		const events = await serve({
+			slots: 3,
+			blockSize: 8,
+			kvBlocks: 5,
+			sampling: { strategy: 'sample', temperature: 2, topK: 0, topP: 1, seed: 7 },
+		});
+		const generated: number[][] = REQUESTS.map(() => []);
+		for (const e of events) {
+			if (e.step !== 'append') continue;
+			for (const r of e.rows) {
+				generated[r.request]!.push(r.id);
+				expect(r.generatedText).toBe(model.codec.decode(generated[r.request]!));
+			}
+		}
+		expect(events.some((e) => e.step === 'append' && e.preempted.length > 0)).toBe(true);
+		for (const r of doneOf(events).requests) expect(r.generatedText).toBe(model.codec.decode(generated[r.request]!));
+	});
+
 	it('a request longer than the context is truncated and ends at the context; one that can never fit in KV memory is refused', async () => {
 		const long = 'And God said, Let there be light: and there was light. '.repeat(40);
 		const events = await serve({ slots: 2 }, [

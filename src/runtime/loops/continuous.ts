@@ -86,6 +86,8 @@ export async function* continuous(
 			preemptions: 0,
 		};
 	});
+	// Each request's running text, decoded a token at a time (decoding a whole request every step grows with it).
+	const texts = seqs.map(() => codec.stream());
 	const results: Array<RequestResult | null> = seqs.map(() => null);
 	const end = (seq: Seq, reason: RequestEnd) => {
 		const newTokens = seq.ids.length - seq.promptLength;
@@ -194,7 +196,7 @@ export async function* continuous(
 			for (const { r, row } of picks) {
 				r.seq.ids.push(row.chosen.id);
 				if (r.seq.firstTokenMs < 0) r.seq.firstTokenMs = busyMs();
-				const generatedText = codec.decode(r.seq.ids.slice(r.seq.promptLength));
+				const generatedText = texts[r.seq.request]!.push(row.chosen.id);
 				appended.push({
 					request: row.request,
 					slot: row.slot,
