@@ -8,7 +8,7 @@ function setup() {
 	const controller = {
 		state: 'running',
 		pace: 'realtime',
-		events: [] as number[],
+		events: [] as { iteration: number }[],
 		shown: vi.fn(),
 		subscribe(l: (c: Change) => void) {
 			listeners.add(l);
@@ -33,18 +33,23 @@ describe('FrameLoop', () => {
 		vi.unstubAllGlobals();
 	});
 
-	it("paints a real-time run's first events on the next frame, then at most ten times a second", () => {
+	it("paints a real-time run's first token on the next frame, then at most ten times a second", () => {
 		const { controller, emit, paint } = setup();
 		vi.advanceTimersByTime(20);
 		expect(paint).toHaveBeenCalledTimes(1); // the empty running state
 
-		// Loading just painted, but no event has been shown yet: the first token must not wait.
-		controller.events.push(1);
+		// The prompt's encoding arrives on its own and waits out the throttle; the first iteration
+		// (the first token) arrives just after it and is painted at once, the encoding with it.
+		controller.events.push({ iteration: -1 });
+		emit('event');
+		vi.advanceTimersByTime(10);
+		expect(paint).toHaveBeenCalledTimes(1);
+		controller.events.push({ iteration: 0 });
 		emit('event');
 		vi.advanceTimersByTime(20);
 		expect(paint).toHaveBeenCalledTimes(2);
 
-		controller.events.push(2);
+		controller.events.push({ iteration: 1 });
 		emit('event');
 		vi.advanceTimersByTime(50);
 		expect(paint).toHaveBeenCalledTimes(2); // throttled
@@ -56,7 +61,7 @@ describe('FrameLoop', () => {
 		const { controller, emit, paint } = setup();
 		controller.pace = 'slow';
 		for (let i = 0; i < 3; i++) {
-			controller.events.push(i);
+			controller.events.push({ iteration: i });
 			emit('event');
 			vi.advanceTimersByTime(20);
 		}
