@@ -1,8 +1,8 @@
 /**
  * onnxruntime-web's binary is downloaded zstd-packed (src/runtime/astro-integration.mjs packs it at
  * build time): 2.5 MB instead of the 3.7 MB a gzip-only host sends for the 14 MB .wasm. This turns
- * it back into the bytes ORT is handed. zstddec is the zstd reference decoder compiled to wasm,
- * about 0.1 s for that binary on a slow laptop core.
+ * it back into the bytes ORT is handed. zstddec is the zstd reference decoder compiled to wasm:
+ * 70–120 ms for that binary in Chromium on the development machine (bench/log.md).
  */
 import { ZSTDDecoder } from 'zstddec';
 
