@@ -60,6 +60,8 @@ const { values: opt } = parseArgs({
 		// Rounds of the latency section (lesson 3: N = 8 … 128, a line through the short runs predicts the long ones).
 		'latency-rounds': { type: 'string', default: '11' },
 		only: { type: 'string', default: 'weight,cold,tokens,scaling,latency,lighthouse' },
+		// Serve with COOP/COEP, as a host that sets them would: ORT then runs on several threads.
+		'cross-origin-isolated': { type: 'boolean', default: false },
 		out: { type: 'string', default: 'bench/results/latest.json' },
 	},
 });
@@ -731,7 +733,7 @@ async function main() {
 	writeFloor();
 	// As `npm test` does: find one, or install one (Playwright's download, else apt), or say how.
 	const chromium = { path: await ensureChromium({ log: say }) };
-	const server = await startServer({ dir: DIST });
+	const server = await startServer({ dir: DIST, crossOriginIsolated: opt['cross-origin-isolated'] });
 	const { chromium: pw } = await import('playwright-core');
 	const browser = await pw.launch({ executablePath: chromium.path, headless: true, args: chromiumArgs });
 	const result = {
@@ -742,6 +744,7 @@ async function main() {
 		machineStart,
 		model: modelFacts(),
 		precompressed: process.env.BENCH_PRECOMPRESS === '1',
+		crossOriginIsolated: opt['cross-origin-isolated'],
 	};
 	const only = new Set(opt.only.split(','));
 	try {
@@ -919,7 +922,7 @@ function printReport(r) {
 		`Machine: ${r.machineStart.cpus}× ${r.machineStart.cpuModel}, ${r.machineStart.memGiB} GiB; load average ${r.machineStart.loadavg.join('/')} at start, ${r.machineEnd.loadavg.join('/')} at end (1/5/15 min)`,
 	);
 	out.push(
-		`Browser: headless Chromium ${r.chromium.version}; model ${r.model.file} (${mb(r.model.bytes)}, sha256 ${r.model.sha256}); precompressed build: ${r.precompressed ? 'yes' : 'no'}`,
+		`Browser: headless Chromium ${r.chromium.version}; model ${r.model.file} (${mb(r.model.bytes)}, sha256 ${r.model.sha256}); precompressed build: ${r.precompressed ? 'yes' : 'no'}; cross-origin isolated: ${r.crossOriginIsolated ? 'yes' : 'no'}`,
 	);
 
 	if (w) {

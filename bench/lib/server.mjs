@@ -6,13 +6,13 @@
 import { createServer } from 'node:http';
 import { extname, resolve } from 'node:path';
 import sirv from 'sirv';
-import { contentTypeOverrides } from '../../tests/support/serve.mjs';
+import { contentTypeOverrides, crossOriginIsolationHeaders } from '../../tests/support/serve.mjs';
 
 /**
  * @typedef {{ path: string, status: number, encoding: string, bytes: number, start: number, end: number }} LogEntry
- * @param {{ dir: string }} options
+ * @param {{ dir: string, crossOriginIsolated?: boolean }} options
  */
-export function startServer({ dir }) {
+export function startServer({ dir, crossOriginIsolated = false }) {
 	/** @type {LogEntry[]} */
 	const log = [];
 	const serveFile = sirv(resolve(dir), {
@@ -23,6 +23,7 @@ export function startServer({ dir }) {
 		setHeaders(res, pathname) {
 			const type = contentTypeOverrides[/** @type {keyof typeof contentTypeOverrides} */ (extname(pathname))];
 			if (type) res.setHeader('Content-Type', type);
+			if (crossOriginIsolated) for (const [k, v] of Object.entries(crossOriginIsolationHeaders)) res.setHeader(k, v);
 		},
 	});
 	const server = createServer((req, res) => {
