@@ -253,7 +253,7 @@ export function scalingLines(s) {
 			['loop', 'backend', `ms/pass at ${p.near}`, `ms/pass at ${p.far}`, `${p.far}/${p.near}`, 'IQR', 'complete runs'],
 			[mode(p.naive), mode(p.cached), mode(p.raw)],
 		),
-		`The raw row: each cached run's own tokens fed right after it through a bare session.run loop in another worker (same ORT build, model file and session options; page/raw-forced.ts), session.run alone: the growth onnxruntime-web's pass has by itself`,
+		`The raw row: each cached run's own tokens fed right after it through a bare session.run loop in another worker (same ORT build, model file and session options; page/raw-forced.ts), session.run alone, taking the whole cache (present.*) back each pass as a plain loop does: the growth of onnxruntime-web copying it out; the runtime appends the model's step.* outputs in place instead`,
 		`Batched decoding (lesson 5): ${b.prompts.length} prompts, greedy, cached, ${b.maxNewTokens} new tokens each; B = 1 is the same prompts one at a time; tokens/s = new tokens over the loop's own busy time (done stats), median of ${b.rounds} rounds after a warm-up; same tokens at B = 8 as at B = 1: ${b.sameTokens ? 'yes' : 'no'}; B = 8 rows stopped by ${[...new Set(b.reasonsB8)].join(', ')}`,
 		formatTable(
 			[

@@ -7,7 +7,7 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import { NO_PAST, assembleBatch, type PastColumns } from '../../src/runtime/batch';
-import { pastNames, presentNames, emptyPast } from './raw-loop';
+import { pastNames, presentNames, emptyPast, rawFetches } from './raw-loop';
 
 type Tensor = ort.Tensor;
 
@@ -62,7 +62,7 @@ export async function forcedRun(
 			...past,
 		};
 		const t1 = now();
-		const out = await session.run(feeds);
+		const out = await session.run(feeds, rawFetches);
 		const runMs = now() - t1;
 		const next: Record<string, Tensor> = {};
 		for (let j = 0; j < pastNames.length; j++) next[pastNames[j]!] = out[presentNames[j]!]!;

@@ -41,6 +41,8 @@ export const wasmSessionOptions = (): ort.InferenceSession.SessionOptions => ses
 
 export const pastNames = pastInputNames(N_LAYERS);
 export const presentNames = presentOutputNames(N_LAYERS);
+/** What a raw loop fetches: the logits and the whole cache back (not the model's `step.*`, which the runtime appends itself). */
+export const rawFetches = ['logits', ...presentNames];
 
 export function emptyPast(rows = 1): Record<string, Tensor> {
 	const feeds: Record<string, Tensor> = {};
@@ -99,7 +101,7 @@ export async function rawLoop(
 	for (let i = 0; i < n; i++) {
 		const feeds = feedsFor(input, pastLen, past);
 		const tr = now();
-		const r = await session.run(feeds);
+		const r = await session.run(feeds, rawFetches);
 		runMs += now() - tr;
 		const next = argmaxLast(r.logits!, input.length);
 		out.push(next);

@@ -30,6 +30,8 @@ const BYTES_PER_ELEMENT: Partial<Record<Tensor.Type, number>> = { float32: 4, fl
 export class KVCache {
 	/** past_key_values.{i}.key / .value, in input-name order; dims [rows, heads, columns, head_dim]. */
 	private tensors: Tensor[];
+	/** With `append`: each tensor's buffer, with room for more columns; the tensors are views of them. */
+	private buffers: Float32Array[] = [];
 	private columns = 0;
 	private batchRows: number;
 	/** Row-major [rows × columns]: which held columns are real tokens. Null while nothing is held. */
@@ -101,13 +103,71 @@ export class KVCache {
 			if (!t) throw new Error(`model output "${presentNames[i]}" is missing`);
 			this.tensors[i] = t;
 		}
+		this.buffers = [];
 		this.batchRows = this.tensors[0]!.dims[0]!;
 		this.columns = this.tensors[0]!.dims[2]!;
 		this.maskData = mask ?? new BigInt64Array(this.batchRows * this.columns).fill(1n);
 		this.real = realLengths ?? new Array<number>(this.batchRows).fill(this.columns);
 	}
 
+	/**
+	 * Appends one pass's new keys and values (the model's `step.*` outputs, [rows, heads, new
+	 * columns, head_dim]) in place. Each buffer keeps spare columns, so a step moves what is held up
+	 * within it and writes the new columns, instead of taking a whole new cache from ORT, which
+	 * copies every fetched output out of its heap into a new array: a cost that grows with the cache.
+	 */
+	append(
+		outputs: Record<string, Tensor>,
+		stepNames: readonly string[],
+		mask?: BigInt64Array,
+		realLengths?: number[],
+	): void {
+		const { numHeads, headDim } = this.shape;
+		const first = outputs[stepNames[0]!];
+		if (!first) throw new Error(`model output "${stepNames[0]}" is missing`);
+		const rows = first.dims[0]!;
+		const added = first.dims[2]!;
+		const held = this.columns;
+		if (held > 0 && rows !== this.batchRows)
+			throw new Error(`the cache holds ${this.batchRows} rows but the pass has ${rows}`);
+		const width = held + added;
+		const blocks = rows * numHeads;
+		for (let i = 0; i < stepNames.length; i++) {
+			const fresh = outputs[stepNames[i]!]?.data;
+			if (!fresh) throw new Error(`model output "${stepNames[i]}" is missing`);
+			if (!(fresh instanceof Float32Array)) throw new Error('only float32 KV caches are appended in place');
+			const buffer = this.room(i, blocks * width * headDim, blocks * held * headDim);
+			// Each (row, head) block of `held` columns moves up to its place in rows of `width`; from the
+			// last block down, so that none is overwritten before it has moved.
+			for (let b = blocks - 1; b >= 0; b--) {
+				if (held > 0) buffer.copyWithin(b * width * headDim, b * held * headDim, (b + 1) * held * headDim);
+				buffer.set(fresh.subarray(b * added * headDim, (b + 1) * added * headDim), (b * width + held) * headDim);
+			}
+			this.tensors[i] = new this.TensorClass('float32', buffer.subarray(0, blocks * width * headDim), [
+				rows,
+				numHeads,
+				width,
+				headDim,
+			]);
+		}
+		this.batchRows = rows;
+		this.columns = width;
+		this.maskData = mask ?? new BigInt64Array(rows * width).fill(1n);
+		this.real = realLengths ?? new Array<number>(rows).fill(width);
+	}
+
+	/** Tensor i's buffer, grown (to twice what is needed) when `needed` values do not fit; the first `held` kept. */
+	private room(i: number, needed: number, held: number): Float32Array {
+		const buffer = this.buffers[i];
+		if (buffer && buffer.length >= needed) return buffer;
+		const grown = new Float32Array(needed * 2);
+		if (held > 0) grown.set((this.tensors[i]!.data as Float32Array).subarray(0, held));
+		this.buffers[i] = grown;
+		return grown;
+	}
+
 	reset(): void {
+		this.buffers = [];
 		this.tensors = this.empty(this.batchRows);
 		this.columns = 0;
 		this.maskData = null;
@@ -183,6 +243,7 @@ export class KVCache {
 				mask[r * width + c] = from.maskData![row * from.columns + c + skip]!;
 		}
 		this.tensors = tensors;
+		this.buffers = tensors.map((t) => t.data as Float32Array);
 		this.batchRows = rows;
 		this.columns = width;
 		this.maskData = mask;
@@ -207,6 +268,13 @@ interface RowSource {
 export function pastInputNames(numLayers: number): string[] {
 	const names: string[] = [];
 	for (let i = 0; i < numLayers; i++) names.push(`past_key_values.${i}.key`, `past_key_values.${i}.value`);
+	return names;
+}
+
+/** Outputs holding only a pass's new keys and values (tools/model/step_outputs.py adds them). */
+export function stepOutputNames(numLayers: number): string[] {
+	const names: string[] = [];
+	for (let i = 0; i < numLayers; i++) names.push(`step.${i}.key`, `step.${i}.value`);
 	return names;
 }
 

@@ -7,13 +7,14 @@
 
 import type { Tensor } from 'onnxruntime-web';
 import { NO_PAST, assembleBatch } from './batch';
-import { KVCache, pastInputNames, presentOutputNames } from './kv-cache';
+import { KVCache, pastInputNames, presentOutputNames, stepOutputNames } from './kv-cache';
 
 /** The slice of an ORT InferenceSession the runtime uses. */
 export interface SessionLike {
 	readonly inputNames: readonly string[];
 	readonly outputNames: readonly string[];
-	run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+	/** With `fetches`, only those outputs are computed out of the session. */
+	run(feeds: Record<string, Tensor>, fetches?: readonly string[]): Promise<Record<string, Tensor>>;
 	release?(): Promise<void>;
 }
 
@@ -53,6 +54,9 @@ function isRows(input: ForwardInput): input is readonly ArrayLike<number>[] {
 export class CausalLM {
 	private readonly pastNames: string[];
 	private readonly presentNames: string[];
+	/** The model's `step.*` outputs (each pass's new keys and values) when it has them: the cache then
+	 *  appends those in place instead of taking the whole `present.*` cache back every pass. */
+	private readonly stepNames: string[] | null;
 	/** Serialises session.run: several runs may interleave, but one pass at a time. */
 	private turn: Promise<unknown> = Promise.resolve();
 
@@ -71,6 +75,8 @@ export class CausalLM {
 		for (const name of ['logits', ...this.presentNames]) {
 			if (!session.outputNames.includes(name)) throw new Error(`model has no output "${name}"`);
 		}
+		const step = stepOutputNames(config.numLayers);
+		this.stepNames = step.every((name) => session.outputNames.includes(name)) ? step : null;
 	}
 
 	newCache(rows = 1): KVCache {
@@ -100,11 +106,14 @@ export class CausalLM {
 		};
 		(cache ?? this.emptyCache(b)).feed(feeds, b);
 
+		// Only what is used: every fetched output is copied out of ORT's heap.
+		const fetches = !cache ? ['logits'] : this.stepNames ? ['logits', ...this.stepNames] : undefined;
 		const t0 = now();
-		const out = await this.session.run(feeds);
+		const out = await this.session.run(feeds, fetches);
 		const ms = now() - t0;
 
-		if (cache) cache.update(out, this.presentNames, batch.attentionMask, batch.realLengths);
+		if (cache && this.stepNames) cache.append(out, this.stepNames, batch.attentionMask, batch.realLengths);
+		else if (cache) cache.update(out, this.presentNames, batch.attentionMask, batch.realLengths);
 		const data = out.logits!.data as Float32Array;
 		const vocab = this.config.vocabSize;
 		const last: Float32Array[] = [];

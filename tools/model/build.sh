@@ -69,6 +69,7 @@ echo "== exporting"
 rm -rf "$model"
 $py export.py --run "$work/kjv" --out "$model" --reference "$reference"
 $py quantize.py "$model/onnx/model.onnx" "$model/onnx/model_quantized.onnx"
+$py step_outputs.py "$model/onnx/model.onnx" "$model/onnx/model_quantized.onnx"
 
 echo "== greedy-ending report (quantized model, through the site's runtime)"
 mkdir -p "$here/metrics"

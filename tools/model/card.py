@@ -284,7 +284,9 @@ Training loss is the mean over the steps since the previous evaluation{' (in sta
 
 The ONNX graphs use the Optimum "with past" layout (`input_ids`, `attention_mask`,
 `position_ids`, `past_key_values.N.key/value` → `logits`, `present.N.key/value`), so
-one file serves the naive loop (empty past) and the KV-cached loop. The tied
+one file serves the naive loop (empty past) and the KV-cached loop. Each also has
+`step.N.key/value`, the keys and values of the positions a pass was fed, for a runtime
+that keeps the cache itself (`step_outputs.py`). The tied
 embedding is stored once. transformers.js loads the folder as a `gpt2` model;
 `transformers.js_config.dtype` is `q8`, so a browser gets the quantized file by
 default.
