@@ -43,12 +43,26 @@ export const ORT_PACKED_FILES = ORT_ASSET_FILES.filter((f) => f.endsWith('.wasm'
 
 const PACK_CACHE = fileURLToPath(new URL('../../node_modules/.cache/ort-packed/', import.meta.url));
 
+/** @type {Map<string, Promise<Buffer>>} */
+const packedThisRun = new Map();
+
 /**
  * The binary as one zstd frame at level 19, read from the cache when this exact binary was packed
- * before.
+ * before; once per file per process (the dev server asks on every request).
  * @param {string} file
  */
-export async function packedBinary(file) {
+export function packedBinary(file) {
+	let packed = packedThisRun.get(file);
+	if (!packed) {
+		packed = pack(file);
+		packedThisRun.set(file, packed);
+		packed.catch(() => packedThisRun.delete(file));
+	}
+	return packed;
+}
+
+/** @param {string} file */
+async function pack(file) {
 	const bytes = await readFile(file);
 	const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 	const cached = path.join(PACK_CACHE, `${path.basename(file)}.${hash}${PACKED_SUFFIX}`);

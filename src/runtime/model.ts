@@ -46,6 +46,8 @@ export interface ForwardResult {
 }
 
 const now = () => performance.now();
+/** A naive pass keeps nothing but the logits. */
+const LOGITS_ONLY = ['logits'];
 
 function isRows(input: ForwardInput): input is readonly ArrayLike<number>[] {
 	return input.length > 0 && typeof input[0] !== 'number';
@@ -57,6 +59,8 @@ export class CausalLM {
 	/** The model's `step.*` outputs (each pass's new keys and values) when it has them: the cache then
 	 *  appends those in place instead of taking the whole `present.*` cache back every pass. */
 	private readonly stepNames: string[] | null;
+	/** What a cached pass fetches: only what is used, since every fetched output is copied out of ORT's heap. */
+	private readonly cachedFetches: string[] | undefined;
 	/** Serialises session.run: several runs may interleave, but one pass at a time. */
 	private turn: Promise<unknown> = Promise.resolve();
 
@@ -77,6 +81,7 @@ export class CausalLM {
 		}
 		const step = stepOutputNames(config.numLayers);
 		this.stepNames = step.every((name) => session.outputNames.includes(name)) ? step : null;
+		this.cachedFetches = this.stepNames ? ['logits', ...this.stepNames] : undefined;
 	}
 
 	newCache(rows = 1): KVCache {
@@ -106,10 +111,8 @@ export class CausalLM {
 		};
 		(cache ?? this.emptyCache(b)).feed(feeds, b);
 
-		// Only what is used: every fetched output is copied out of ORT's heap.
-		const fetches = !cache ? ['logits'] : this.stepNames ? ['logits', ...this.stepNames] : undefined;
 		const t0 = now();
-		const out = await this.session.run(feeds, fetches);
+		const out = await this.session.run(feeds, cache ? this.cachedFetches : LOGITS_ONLY);
 		const ms = now() - t0;
 
 		if (cache && this.stepNames) cache.append(out, this.stepNames, batch.attentionMask, batch.realLengths);
