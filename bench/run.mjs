@@ -9,7 +9,8 @@
 //   npm run bench -- --only scaling                   (per-pass time by position; batched B=8 over B=1)
 //   npm run bench -- --only latency                   (lesson 3: the prediction's error at N = 64 and 128)
 //   npm run bench -- --only cold --cold-runs 5        (cold starts, median reported)
-//   BENCH_PRECOMPRESS=1 npm run bench          build with the proposed .br/.gz precompression
+//   npm run bench -- --encoding identity       serve nothing compressed (default gzip, as GitHub Pages)
+//   BENCH_PRECOMPRESS=1 npm run bench          build with the proposed .br/.gz precompression and serve it
 //
 // Targets are reported, never asserted: the exit code is 0 unless the bench itself failed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromiumArgs, ensureChromium } from '../tests/support/chromium.mjs';
-import { startServer } from './lib/server.mjs';
+import { ENCODINGS, startServer } from './lib/server.mjs';
 import { floorModel, matmulWeights } from './lib/floor-model.mjs';
 import { measureScaling, scalingLines, scalingTargetRows } from './lib/scaling.mjs';
 import { latencyLines, latencyTargetRows, measureLatency } from './lib/latency.mjs';
@@ -62,9 +63,18 @@ const { values: opt } = parseArgs({
 		only: { type: 'string', default: 'weight,cold,tokens,scaling,latency,lighthouse' },
 		// Serve with COOP/COEP, as a host that sets them would: ORT then runs on several threads.
 		'cross-origin-isolated': { type: 'boolean', default: false },
+		// How the server encodes responses (lib/server.mjs): gzip as GitHub Pages, identity, or the
+		// precompressed files of a BENCH_PRECOMPRESS=1 build.
+		encoding: { type: 'string', default: process.env.BENCH_PRECOMPRESS === '1' ? 'precompressed' : 'gzip' },
 		out: { type: 'string', default: 'bench/results/latest.json' },
 	},
 });
+
+if (!(/** @type {readonly string[]} */ (ENCODINGS).includes(opt.encoding)))
+	throw new Error(`--encoding ${opt.encoding}: expected one of ${ENCODINGS.join(', ')}`);
+if (opt.encoding === 'precompressed' && process.env.BENCH_PRECOMPRESS !== '1')
+	throw new Error('--encoding precompressed serves the files of a precompressed build: set BENCH_PRECOMPRESS=1');
+const ENCODING = /** @type {typeof ENCODINGS[number]} */ (opt.encoding);
 
 const DIST = 'bench/.dist';
 const STAMP = path.join(DIST, '.bench-build.json');
@@ -402,6 +412,21 @@ async function coldStart(browser, server) {
 	};
 }
 
+/**
+ * onnxruntime-web's own start (page/raw-worker.ts), one fresh context per sample: the part of the
+ * cold start after the downloads that no page code can shorten.
+ */
+async function ortStart(browser, server) {
+	say('cold start: onnxruntime-web alone in a fresh worker, bytes in memory');
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
+	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 180_000 });
+	const r = await page.evaluate(() => window.__bench.ortStart());
+	await context.close();
+	return r;
+}
+
 // ---- 3. per-token cost ---------------------------------------------------------------------
 
 async function perToken(browser, server) {
@@ -733,7 +758,11 @@ async function main() {
 	writeFloor();
 	// As `npm test` does: find one, or install one (Playwright's download, else apt), or say how.
 	const chromium = { path: await ensureChromium({ log: say }) };
-	const server = await startServer({ dir: DIST, crossOriginIsolated: opt['cross-origin-isolated'] });
+	const server = await startServer({
+		dir: DIST,
+		crossOriginIsolated: opt['cross-origin-isolated'],
+		encoding: ENCODING,
+	});
 	const { chromium: pw } = await import('playwright-core');
 	const browser = await pw.launch({ executablePath: chromium.path, headless: true, args: chromiumArgs });
 	const result = {
@@ -744,6 +773,7 @@ async function main() {
 		machineStart,
 		model: modelFacts(),
 		precompressed: process.env.BENCH_PRECOMPRESS === '1',
+		encoding: ENCODING,
 		crossOriginIsolated: opt['cross-origin-isolated'],
 	};
 	const only = new Set(opt.only.split(','));
@@ -757,9 +787,14 @@ async function main() {
 			const runs = [];
 			for (let i = 0; i < Math.max(1, Number(opt['cold-runs'])); i++) runs.push(await coldStart(browser, server));
 			const byPaint = [...runs].sort((x, y) => x.phases.firstTokenPaintedMs - y.phases.firstTokenPaintedMs);
+			const starts = [];
+			for (let i = 0; i < runs.length; i++) starts.push(await ortStart(browser, server));
+			const byTotal = [...starts].sort((x, y) => x.sessionMs + x.firstRunMs - (y.sessionMs + y.firstRunMs));
 			result.coldStart = {
 				...byPaint[(byPaint.length - 1) >> 1],
 				firstTokenPaintedRunsMs: runs.map((x) => Math.round(x.phases.firstTokenPaintedMs)),
+				ortStart: byTotal[(byTotal.length - 1) >> 1],
+				ortStartRunsMs: starts.map((x) => Math.round(x.sessionMs + x.firstRunMs)),
 			};
 		}
 		if (only.has('tokens')) result.perToken = await perToken(browser, server);
@@ -841,6 +876,13 @@ function targetRows(r) {
 			shown: ms(cs.phases.firstTokenPaintedMs, 0),
 			target: TARGETS.coldStartMs,
 		});
+		if (cs.ortStart)
+			rows.push({
+				measure: "onnxruntime-web's own start alone (bytes in memory, fresh worker)",
+				value: cs.ortStart.sessionMs + cs.ortStart.firstRunMs,
+				shown: ms(cs.ortStart.sessionMs + cs.ortStart.firstRunMs, 0),
+				target: TARGETS.info,
+			});
 		rows.push({
 			measure: 'Bytes before the first token (gzip)',
 			value: cs.bytesBeforeFirstToken.gzip,
@@ -912,6 +954,13 @@ function targetRows(r) {
 	}));
 }
 
+/** @type {Record<string, string>} */
+const ENCODING_LABELS = {
+	gzip: 'as GitHub Pages serves it (HTML, CSS, JS, JSON, SVG gzipped on the fly; binaries as they are)',
+	identity: 'uncompressed (--encoding identity)',
+	precompressed: 'from a precompressed build (.br/.gz, brotli first)',
+};
+
 function printReport(r) {
 	const w = r.pageWeight;
 	const c = r.coldStart;
@@ -922,7 +971,7 @@ function printReport(r) {
 		`Machine: ${r.machineStart.cpus}× ${r.machineStart.cpuModel}, ${r.machineStart.memGiB} GiB; load average ${r.machineStart.loadavg.join('/')} at start, ${r.machineEnd.loadavg.join('/')} at end (1/5/15 min)`,
 	);
 	out.push(
-		`Browser: headless Chromium ${r.chromium.version}; model ${r.model.file} (${mb(r.model.bytes)}, sha256 ${r.model.sha256}); precompressed build: ${r.precompressed ? 'yes' : 'no'}; cross-origin isolated: ${r.crossOriginIsolated ? 'yes' : 'no'}`,
+		`Browser: headless Chromium ${r.chromium.version}; model ${r.model.file} (${mb(r.model.bytes)}, sha256 ${r.model.sha256}); served ${ENCODING_LABELS[r.encoding] ?? 'uncompressed'}; cross-origin isolated: ${r.crossOriginIsolated ? 'yes' : 'no'}`,
 	);
 
 	if (w) {
@@ -983,6 +1032,12 @@ function printReport(r) {
 				],
 			),
 		);
+		if (c.ortStart) {
+			const o = c.ortStart;
+			out.push(
+				`onnxruntime-web's own start, alone in a fresh worker with every byte in memory (median of ${c.ortStartRunsMs.length} fresh contexts: ${c.ortStartRunsMs.join(', ')} ms): first session ${ms(o.sessionMs, 0)} (compiles and initialises ORT's wasm) + first 1-token run ${ms(o.firstRunMs, 0)} = ${ms(o.sessionMs + o.firstRunMs, 0)}. Unless ORT starts before the click, no first token can be painted sooner than the downloads plus this.`,
+			);
+		}
 		const b = c.bytesBeforeFirstToken;
 		out.push(
 			`Bytes after the click, before the first token: ${b.requests} requests, raw ${mb(b.raw)}, gzip ${mb(b.gzip)}, on the wire here ${mb(b.wire)}`,

@@ -320,6 +320,8 @@ export interface BenchApi {
 	loadRuntime: typeof loadRuntime;
 	positionRun: typeof positionRun;
 	batchRun: typeof batchRun;
+	/** onnxruntime-web's own start in a fresh worker, bytes in memory (raw-worker.ts); call it in a fresh context. */
+	ortStart(): Promise<{ sessionMs: number; firstRunMs: number }>;
 	loadRaw: typeof loadRaw;
 	rawForcedRun: typeof rawForcedRun;
 	/** The latency section (page/latency.ts): lesson 3's timed run and its line's prediction. */
@@ -434,6 +436,10 @@ export function installBench(): void {
 				case 'd':
 					return withWorkerRunMs(() => widgetRun(prompt, n));
 			}
+		},
+		async ortStart() {
+			rawWorker = new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module', name: 'bench-ort-start' });
+			return askRawWorker({ type: 'start', ortBase, modelFileUrl: new URL(MODEL_FILE, modelUrl).href });
 		},
 		stepCost,
 		loadRuntime,
