@@ -211,6 +211,15 @@ async function newContext(browser) {
 	return context;
 }
 
+/** The bench page in a fresh context, once its API (`window.__bench`) is installed. */
+async function openBenchPage(browser, server) {
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
+	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 180_000 });
+	return { context, page };
+}
+
 // ---- 1. page weight ------------------------------------------------------------------------
 
 async function pageWeight(browser, server, url) {
@@ -418,10 +427,7 @@ async function coldStart(browser, server) {
  */
 async function ortStart(browser, server) {
 	say('cold start: onnxruntime-web alone in a fresh worker, bytes in memory');
-	const context = await newContext(browser);
-	const page = await context.newPage();
-	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
-	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 180_000 });
+	const { context, page } = await openBenchPage(browser, server);
 	const r = await page.evaluate(() => window.__bench.ortStart());
 	await context.close();
 	return r;
@@ -605,10 +611,7 @@ async function perToken(browser, server) {
 
 async function scaling(browser, server) {
 	say('scaling: bench page, the runtime worker alone');
-	const context = await newContext(browser);
-	const page = await context.newPage();
-	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
-	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 180_000 });
+	const { context, page } = await openBenchPage(browser, server);
 	try {
 		return await measureScaling({
 			page,
@@ -625,10 +628,7 @@ async function scaling(browser, server) {
 
 async function latency(browser, server) {
 	say('latency: bench page, the runtime worker alone');
-	const context = await newContext(browser);
-	const page = await context.newPage();
-	await page.goto(server.origin + BENCH_PAGE, { waitUntil: 'load' });
-	await page.waitForFunction(() => 'window' in globalThis && '__bench' in window, null, { timeout: 180_000 });
+	const { context, page } = await openBenchPage(browser, server);
 	try {
 		return await measureLatency({ page, rounds: Math.max(1, Number(opt['latency-rounds'])), say });
 	} finally {
