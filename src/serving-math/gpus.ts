@@ -1,7 +1,8 @@
 /**
  * GPUs the course sizes deployments for, each figure as its maker's data sheet states it.
- * Data sheets give memory in GB and bandwidth in TB/s or GB/s, decimal units (1 GB = 10⁹ bytes),
- * so they are stored as bytes and bytes per second in those units.
+ * Data sheets give memory in GB and bandwidth in TB/s or GB/s; both are stored in decimal units
+ * (1 GB = 10⁹ bytes). Bandwidth is decimal on the sheets; a card's memory is often nearer to GiB,
+ * so reading its GB as 10⁹ bytes errs on the side of fitting fewer sequences.
  */
 import type { Source } from './models';
 
