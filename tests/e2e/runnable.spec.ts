@@ -31,6 +31,23 @@ function block(page: Page, id = 'generate'): Locator {
 	return page.locator(`#rc-${id}`);
 }
 
+/** The shown event's index once it has stopped changing for 700 ms (paints trail the state by a frame or more). */
+async function settledEventIndex(page: Page, b: Locator): Promise<number> {
+	let at = -2;
+	await expect
+		.poll(
+			async () => {
+				const before = Number(await b.getAttribute('data-event-index'));
+				await page.waitForTimeout(700);
+				at = Number(await b.getAttribute('data-event-index'));
+				return at === before;
+			},
+			{ timeout: 20_000 },
+		)
+		.toBe(true);
+	return at;
+}
+
 async function setUp(
 	b: Locator,
 	s: { prompt?: string; max?: number; speed?: 'realtime' | 'slow' | 'step'; mode?: 'naive' | 'cached' },
@@ -463,19 +480,7 @@ test.describe('runnable code: keyboard, accessibility, layouts', () => {
 		await page.keyboard.press('Space');
 		await expect(b).toHaveAttribute('data-state', 'paused');
 		// An event already requested before the pause may still land; wait until the index settles.
-		let at = -2;
-		await expect
-			.poll(
-				async () => {
-					const before = Number(await b.getAttribute('data-event-index'));
-					await page.waitForTimeout(700);
-					const now = Number(await b.getAttribute('data-event-index'));
-					at = now;
-					return now === before;
-				},
-				{ timeout: 20_000 },
-			)
-			.toBe(true);
+		const at = await settledEventIndex(page, b);
 		await page.keyboard.press('ArrowRight');
 		await expect(b).toHaveAttribute('data-event-index', String(at + 1), { timeout: 20_000 });
 		await expect(b).toHaveAttribute('data-state', 'paused');
@@ -483,7 +488,8 @@ test.describe('runnable code: keyboard, accessibility, layouts', () => {
 		await expect(b).toHaveAttribute('data-state', 'running');
 		await page.keyboard.press('Escape');
 		await expect(b).toHaveAttribute('data-state', 'done', { timeout: 2_000 });
-		const last = Number(await b.getAttribute('data-event-index'));
+		// The state attribute changes at once; the shown event is painted on the next frame.
+		const last = await settledEventIndex(page, b);
 		await page.keyboard.press('ArrowLeft');
 		await expect(b).toHaveAttribute('data-event-index', String(last - 1));
 		await page.keyboard.press('ArrowRight');
