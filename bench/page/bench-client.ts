@@ -35,6 +35,7 @@ import type { DoneEvent } from '../../src/runtime/events';
 import { loadFloor, floorRun } from './floor';
 import { batchRun, loadRaw, loadRuntime, positionRun, rawForcedRun } from './scaling';
 import { latencyPredict, latencyRun } from './latency';
+import { askWorker } from './ask-worker';
 
 type Tensor = ort.Tensor;
 type Session = ort.InferenceSession;
@@ -97,14 +98,7 @@ const status = (s: string) => {
 let sessionA: Session;
 
 let rawWorker: Worker | undefined;
-function askRawWorker<T>(message: unknown): Promise<T> {
-	const w = rawWorker!;
-	return new Promise((resolve, reject) => {
-		w.onmessage = (e: MessageEvent<{ ok: boolean; error?: string; result?: T }>) =>
-			e.data.ok ? resolve(e.data.result as T) : reject(new Error(e.data.error));
-		w.postMessage(message);
-	});
-}
+const askRawWorker = <T>(message: unknown): Promise<T> => askWorker<T>(rawWorker!, message);
 
 // ---- (b) transformers.js generate() --------------------------------------------------------
 
@@ -438,8 +432,15 @@ export function installBench(): void {
 			}
 		},
 		async ortStart() {
-			rawWorker = new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module', name: 'bench-ort-start' });
-			return askRawWorker({ type: 'start', ortBase, modelFileUrl: new URL(MODEL_FILE, modelUrl).href });
+			const worker = new Worker(new URL('./raw-worker.ts', import.meta.url), {
+				type: 'module',
+				name: 'bench-ort-start',
+			});
+			try {
+				return await askWorker(worker, { type: 'start', ortBase, modelFileUrl: new URL(MODEL_FILE, modelUrl).href });
+			} finally {
+				worker.terminate();
+			}
 		},
 		stepCost,
 		loadRuntime,

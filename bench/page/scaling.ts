@@ -13,6 +13,7 @@ import { getRuntime } from '../../src/runtime/index';
 import type { Sampling } from '../../src/runtime/index';
 import type { ForcedRun } from './raw-forced';
 import { MODEL_DIR, MODEL_FILE } from './raw-loop';
+import { askWorker } from './ask-worker';
 
 export interface PassTime {
 	position: number;
@@ -132,14 +133,7 @@ export async function batchRun(prompts: string[], maxNewTokens: number): Promise
 // ---- the raw side: the same tokens through a bare session.run loop in its own worker (raw-forced.ts)
 
 let rawWorker: Worker | undefined;
-function askRaw<T>(message: unknown): Promise<T> {
-	const w = rawWorker!;
-	return new Promise((resolve, reject) => {
-		w.onmessage = (e: MessageEvent<{ ok: boolean; error?: string; result?: T }>) =>
-			e.data.ok ? resolve(e.data.result as T) : reject(new Error(e.data.error));
-		w.postMessage(message);
-	});
-}
+const askRaw = <T>(message: unknown): Promise<T> => askWorker<T>(rawWorker!, message);
 
 /** Starts the raw worker: the same ORT build, model file and session options as the runtime's. */
 export async function loadRaw(): Promise<void> {
