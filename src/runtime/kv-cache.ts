@@ -104,10 +104,7 @@ export class KVCache {
 			this.tensors[i] = t;
 		}
 		this.buffers = [];
-		this.batchRows = this.tensors[0]!.dims[0]!;
-		this.columns = this.tensors[0]!.dims[2]!;
-		this.maskData = mask ?? new BigInt64Array(this.batchRows * this.columns).fill(1n);
-		this.real = realLengths ?? new Array<number>(this.batchRows).fill(this.columns);
+		this.hold(this.tensors[0]!.dims[0]!, this.tensors[0]!.dims[2]!, mask, realLengths);
 	}
 
 	/**
@@ -150,10 +147,15 @@ export class KVCache {
 				headDim,
 			]);
 		}
+		this.hold(rows, width, mask, realLengths);
+	}
+
+	/** Records what the tensors now hold: rows × columns, and which columns are real (all, unless a mask says). */
+	private hold(rows: number, columns: number, mask?: BigInt64Array, realLengths?: number[]): void {
 		this.batchRows = rows;
-		this.columns = width;
-		this.maskData = mask ?? new BigInt64Array(rows * width).fill(1n);
-		this.real = realLengths ?? new Array<number>(rows).fill(width);
+		this.columns = columns;
+		this.maskData = mask ?? new BigInt64Array(rows * columns).fill(1n);
+		this.real = realLengths ?? new Array<number>(rows).fill(columns);
 	}
 
 	/** Tensor i's buffer, grown (to twice what is needed) when `needed` values do not fit; the first `held` kept. */
