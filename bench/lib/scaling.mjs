@@ -74,6 +74,18 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 		cached: { growth: [], nearMs: [], farMs: [], reasons: [], ids: [] },
 		raw: { growth: [], nearMs: [], farMs: [], reasons: [], ids: [] },
 	};
+	/**
+	 * One run's passes in its row of the table; reasons and ids are the runtime run's.
+	 * @param {'naive' | 'cached' | 'raw'} mode @param {{ position: number, ms: number }[]} passes @param {{ reason: string, ids: number[] }} run
+	 */
+	const record = (mode, passes, run) => {
+		const p = pos[mode];
+		p.growth.push(positionGrowth(passes, NEAR, FAR, HALF));
+		p.nearMs.push(windowMs(passes, NEAR, HALF).ms);
+		p.farMs.push(windowMs(passes, FAR, HALF).ms);
+		p.reasons.push(run.reason);
+		p.ids.push(run.ids);
+	};
 	for (let round = 0; round < rounds; round++) {
 		/** @type {('naive' | 'cached')[]} */
 		const order = round % 2 ? ['cached', 'naive'] : ['naive', 'cached'];
@@ -82,21 +94,15 @@ export async function measureScaling({ page, rounds, batchTokens, say }) {
 				([mode, c, n]) => /** @type {any} */ (window).__bench.positionRun(mode, c.prompt, n, c.sampling),
 				/** @type {const} */ ([mode, choice, maxNewTokens]),
 			);
-			const p = pos[mode];
-			p.growth.push(positionGrowth(r.passes, NEAR, FAR, HALF));
-			p.nearMs.push(windowMs(r.passes, NEAR, HALF).ms);
-			p.farMs.push(windowMs(r.passes, FAR, HALF).ms);
-			p.reasons.push(r.reason);
-			p.ids.push(r.ids);
+			record(mode, r.passes, r);
 			if (mode !== 'cached') continue;
 			// Right after the cached run, its sequence through the raw loop: session.run alone, same positions.
 			const raw = await rawRun([r.allIds], [r.promptTokens]);
-			const passes = raw.passes.map((x) => ({ position: x.position, ms: x.runMs }));
-			pos.raw.growth.push(positionGrowth(passes, NEAR, FAR, HALF));
-			pos.raw.nearMs.push(windowMs(passes, NEAR, HALF).ms);
-			pos.raw.farMs.push(windowMs(passes, FAR, HALF).ms);
-			pos.raw.reasons.push(r.reason);
-			pos.raw.ids.push(r.ids);
+			record(
+				'raw',
+				raw.passes.map((x) => ({ position: x.position, ms: x.runMs })),
+				r,
+			);
 		}
 	}
 	const LOOPS = {
